@@ -1,0 +1,81 @@
+"""Assemble parsed documents into the site: order, drafts, tags, years, link checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from .config import Config
+from .errors import BuildErrors, ContentError, SitegenError
+from .model import Notice, Post, Site, Tag, Year
+from .text import slugify
+
+
+def assemble(config: Config, documents: list[Post], now: dt.datetime, drafts: bool) -> Site:
+    """Decide what is published and index it; `now` decides which posts are still future."""
+    urls = {d.key: d.url for d in documents}
+    published: list[Post] = []
+    pages: list[Post] = []
+    skipped_drafts = skipped_future = 0
+    for doc in documents:
+        if doc.draft and not drafts:
+            skipped_drafts += 1
+        elif doc.kind == "post" and doc.date > now:
+            skipped_future += 1
+        elif doc.kind == "post":
+            published.append(doc)
+        else:
+            pages.append(doc)
+    posts = tuple(sorted(published, key=lambda p: (p.date.astimezone(dt.UTC), p.key), reverse=True))
+    live = {p.key for p in (*posts, *pages)}
+    notices = [n for d in documents for n in d.warnings if d.key in live]
+    _check_links(documents, live, urls, notices)
+    _check_unique_urls([*posts, *pages])
+
+    by_tag: dict[str, list[int]] = defaultdict(list)
+    names: dict[str, str] = {}
+    by_year: dict[int, list[int]] = defaultdict(list)
+    for index, post in enumerate(posts):
+        slugs = {slugify(name) or "tag": name for name in reversed(post.tags)}
+        for slug, name in slugs.items():
+            names.setdefault(slug, name)
+            by_tag[slug].append(index)
+        by_year[post.date.year].append(index)
+    tags = tuple(Tag(names[s], s, tuple(by_tag[s])) for s in sorted(by_tag))
+    years = tuple(Year(y, tuple(by_year[y])) for y in sorted(by_year, reverse=True))
+    return Site(
+        config=config,
+        posts=posts,
+        pages=tuple(sorted(pages, key=lambda p: p.key)),
+        tags=tags,
+        years=years,
+        urls=urls,
+        skipped_drafts=skipped_drafts,
+        skipped_future=skipped_future,
+        warnings=tuple(notices),
+    )
+
+
+def _check_links(documents: list[Post], live: set[str], urls: dict[str, str], notices: list[Notice]) -> None:
+    errors: list[SitegenError] = []
+    for doc in documents:
+        if doc.key not in live:
+            continue
+        for ref in doc.refs:
+            if ref.target not in urls:
+                errors.append(ContentError(f"links to {ref.target}, which does not exist", doc.source, ref.line))
+            elif ref.target not in live:
+                notices.append(
+                    Notice(doc.source, ref.line, f"links to {ref.target}, which is not published in this build")
+                )
+    if errors:
+        raise BuildErrors(errors)
+
+
+def _check_unique_urls(documents: list[Post]) -> None:
+    seen: dict[str, Post] = {}
+    for doc in documents:
+        for url in (doc.url, *doc.aliases):
+            other = seen.setdefault(url, doc)
+            if other is not doc:
+                raise ContentError(f"/{url} is also the URL of {other.source}; give one a different slug", doc.source)

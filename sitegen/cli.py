@@ -1,0 +1,74 @@
+"""The `sitegen` command line."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .build import BuildOptions, build
+from .errors import BuildErrors, SitegenError
+from .scaffold import create_site
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run a sitegen command; return the process exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    try:
+        return int(args.run(args))
+    except SitegenError as e:
+        print(str(e) if e.path is not None or isinstance(e, BuildErrors) else f"error: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _build(args: argparse.Namespace) -> int:
+    report = build(
+        BuildOptions(site_dir=args.site, out_dir=args.out, drafts=args.drafts, base_url=args.base_url)
+    )
+    for notice in report.warnings:
+        print(notice, file=sys.stderr)
+    print(report.summary())
+    return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    created = create_site(args.dir, language=args.language)
+    print(f"created a new site in {created}")
+    print(f"next: sitegen build --site {created}")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sitegen", description="A static-site generator for honest blogs and diaries."
+    )
+    parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
+    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+
+    p = commands.add_parser("build", help="build the site into output/", description="Build the site.")
+    p.add_argument("--site", type=Path, default=Path("."), metavar="DIR",
+                   help="the site folder, holding site.toml (default: here)")
+    p.add_argument("--out", type=Path, default=None, metavar="DIR",
+                   help="where to write the site (default: SITE/output)")
+    p.add_argument("--drafts", action="store_true", help="include posts marked draft = true")
+    p.add_argument("--base-url", default=None, metavar="URL",
+                   help="publish under this URL instead of site.toml's base_url")
+    p.set_defaults(run=_build)
+
+    p = commands.add_parser("init", help="create a new site", description="Create a new site in DIR.")
+    p.add_argument("dir", type=Path, metavar="DIR", help="the folder to create (must be empty or absent)")
+    p.add_argument("--language", default="en", choices=["de", "en"], help="the site's language (default: en)")
+    p.set_defaults(run=_init)
+    return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())

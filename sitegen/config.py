@@ -1,0 +1,224 @@
+"""Read site.toml into typed, frozen settings; every problem is reported at once."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import tomllib
+import types
+import typing
+import zoneinfo
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .errors import ConfigError, display_path
+
+SITE_FILE = "site.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    name: str = ""
+    """Shown as the author of every post and feed."""
+    email: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Diary:
+    day_zero: dt.date | None = None
+    """Day N of the diary is counted from this date (day 0)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Images:
+    widths: tuple[int, ...] = (480, 960, 1600)
+    """Widths in pixels in which every image is published (never upscaled)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    name: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Funding:
+    url: str = ""
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Podcast:
+    title: str = ""
+    description: str = ""
+    image: str = ""
+    """Artwork, a path inside content/static/."""
+    category: str = ""
+    explicit: bool = False
+    owner: Person = field(default_factory=Person)
+    funding: Funding | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """The settings of one site, as read from its site.toml."""
+
+    title: str
+    base_url: str
+    """Absolute URL of the site's root, always ending in "/"."""
+    description: str = ""
+    language: str = "en"
+    timezone: str | None = None
+    permalink: str = "/{year}/{month}/{day}/{slug}/"
+    theme: str = "default"
+    paginate: int = 10
+    """Posts on each page of the index."""
+    author: Author = field(default_factory=Author)
+    diary: Diary = field(default_factory=Diary)
+    images: Images = field(default_factory=Images)
+    podcast: Podcast | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    """Free-form settings for themes."""
+    site_dir: Path = field(default=Path("."), metadata={"internal": True})
+    """The folder holding site.toml, content/ and themes/."""
+
+    @property
+    def content_dir(self) -> Path:
+        return self.site_dir / "content"
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url: "/" or "/blog/"."""
+        return urlsplit(self.base_url).path
+
+    @property
+    def origin(self) -> str:
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo | None:
+        return zoneinfo.ZoneInfo(self.timezone) if self.timezone else None
+
+
+_PERMALINK_FIELDS = {"year", "month", "day", "slug"}
+
+
+def load_config(site_dir: Path, base_url: str | None = None) -> Config:
+    """Read SITE_DIR/site.toml; `base_url` (from the command line) overrides the file."""
+    path = Path(display_path(site_dir / SITE_FILE))
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(path, ["no site.toml here; create a site with `sitegen init DIR`"]) from None
+    except UnicodeDecodeError as e:
+        raise ConfigError(path, [f"not UTF-8 text ({e.reason})"]) from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(_with_line(path, str(e)), [_without_position(str(e))]) from None
+    if base_url is not None:
+        raw["base_url"] = base_url
+    problems: list[str] = []
+    values = _convert(Config, raw, "", problems)
+    if not problems:
+        _check(values, problems)
+    if problems:
+        raise ConfigError(path, problems)
+    values["base_url"] = values["base_url"].rstrip("/") + "/"
+    return Config(**values, site_dir=site_dir)
+
+
+def _check(values: dict[str, Any], problems: list[str]) -> None:
+    base = urlsplit(values["base_url"])
+    if base.scheme not in ("http", "https") or not base.netloc:
+        problems.append("base_url: must be an absolute http(s) URL, like https://example.org/blog/")
+    elif base.query or base.fragment:
+        problems.append("base_url: must not carry a query or fragment")
+    if values.get("timezone"):
+        try:
+            zoneinfo.ZoneInfo(values["timezone"])
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            problems.append(f"timezone: unknown time zone {values['timezone']!r} (try 'Europe/Berlin')")
+    permalink = values.get("permalink", "/{year}/{month}/{day}/{slug}/")
+    used = set(re.findall(r"{(\w+)}", permalink))
+    if not permalink.startswith("/") or not permalink.endswith("/"):
+        problems.append("permalink: must start and end with '/'")
+    if used - _PERMALINK_FIELDS:
+        unknown = ", ".join(sorted(used - _PERMALINK_FIELDS))
+        problems.append(f"permalink: unknown field {unknown} (use year, month, day, slug)")
+    if "slug" not in used:
+        problems.append("permalink: must contain {slug}")
+    if values.get("paginate", 10) < 1:
+        problems.append("paginate: must be a positive integer")
+    if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z]{2})?", values.get("language", "en")):
+        problems.append("language: must be a language code like 'de' or 'en'")
+
+
+def _convert(cls: type[Any], raw: Any, where: str, problems: list[str]) -> dict[str, Any]:
+    """Check a TOML table against a dataclass; collect every problem with its dotted path."""
+    if not isinstance(raw, dict):
+        problems.append(f"{where}: must be a table")
+        return {}
+    hints = typing.get_type_hints(cls)
+    known = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
+    values: dict[str, Any] = {}
+    for key in sorted(set(raw) - set(known)):
+        problems.append(f"{_join(where, key)}: unknown key")
+    for name, f in known.items():
+        dotted = _join(where, name)
+        if name not in raw:
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                problems.append(f"{dotted}: missing (required)")
+            continue
+        values[name] = _value(hints[name], raw[name], dotted, problems)
+    return values
+
+
+def _value(hint: Any, raw: Any, where: str, problems: list[str]) -> Any:
+    origin = typing.get_origin(hint)
+    if origin in (types.UnionType, typing.Union):
+        options = [a for a in typing.get_args(hint) if a is not type(None)]
+        return _value(options[0], raw, where, problems)
+    if dataclasses.is_dataclass(hint):
+        return hint(**_convert(hint, raw, where, problems))  # type: ignore[operator]
+    if origin is tuple:
+        item = typing.get_args(hint)[0]
+        if not isinstance(raw, list):
+            problems.append(f"{where}: must be a list")
+            return ()
+        return tuple(_value(item, v, f"{where}[{i}]", problems) for i, v in enumerate(raw))
+    if origin is dict:
+        if not isinstance(raw, dict):
+            problems.append(f"{where}: must be a table")
+        return raw
+    expected = {
+        str: (str, "a string"),
+        bool: (bool, "true or false"),
+        float: ((int, float), "a number"),
+        dt.date: (dt.date, "a date like 2011-10-08"),
+    }
+    if hint is int:
+        if isinstance(raw, bool) or not isinstance(raw, int) or raw <= 0:
+            problems.append(f"{where}: must be a positive integer")
+        return raw
+    types_, description = expected[hint]
+    wrong_bool = hint is not bool and isinstance(raw, bool)
+    wrong_date = hint is dt.date and isinstance(raw, dt.datetime)
+    if not isinstance(raw, types_) or wrong_bool or wrong_date:
+        problems.append(f"{where}: must be {description}")
+    return raw
+
+
+def _join(where: str, key: str) -> str:
+    return f"{where}.{key}" if where else key
+
+
+def _with_line(path: Path, message: str) -> str:
+    m = re.search(r"at line (\d+)", message)
+    return f"{path}:{m.group(1)}" if m else str(path)
+
+
+def _without_position(message: str) -> str:
+    return re.sub(r"\s*\(at line \d+, column \d+\)", "", message) or message

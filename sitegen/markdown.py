@@ -1,0 +1,68 @@
+"""The Markdown renderer: CommonMark plus tables, strikethrough, footnotes and heading ids."""
+
+from __future__ import annotations
+
+import functools
+import posixpath
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from .text import slugify
+
+REF_SCHEME = "sitegen-ref:"
+"""Placeholder prefix for links to other Markdown files, replaced at render time."""
+
+_QUOTES = {"de": "„“‚‘", "en": "“”‘’", "fr": "«»‹›"}
+
+
+@functools.cache
+def markdown(language: str) -> MarkdownIt:
+    """A renderer with the typographic quotes of `language`."""
+    md = MarkdownIt(
+        "commonmark",
+        {"typographer": True, "quotes": _QUOTES.get(language.split("-")[0], _QUOTES["en"])},
+    )
+    md.enable(["table", "strikethrough", "replacements", "smartquotes"])
+    md.use(footnote_plugin)
+    md.use(anchors_plugin, min_level=1, max_level=6, slug_func=lambda s: slugify(s) or "section")
+    md.core.ruler.push("sitegen_refs", _resolve_markdown_links)
+    return md
+
+
+def render(
+    text: str, *, language: str, source_key: str, line_offset: int
+) -> tuple[str, list[tuple[str, int]]]:
+    """Render Markdown; return HTML and the Markdown files it links to, with their lines.
+
+    `source_key` is the file's path below content/; relative links to `.md` files are
+    resolved against it and left as placeholders that render time turns into URLs.
+    """
+    env: dict[str, Any] = {"source_dir": posixpath.dirname(source_key), "refs": []}
+    html = markdown(language).render(text, env)
+    return html, [(target, line + line_offset) for target, line in env["refs"]]
+
+
+def _resolve_markdown_links(state: StateCore) -> None:
+    source_dir = state.env.get("source_dir")
+    if source_dir is None:
+        return
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        line = block.map[0] + 1 if block.map else 1
+        for token in block.children:
+            if token.type != "link_open":
+                continue
+            href = str(token.attrGet("href") or "")
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or not parts.path.lower().endswith((".md", ".markdown")):
+                continue
+            target = posixpath.normpath(posixpath.join(source_dir, unquote(parts.path)))
+            fragment = f"#{parts.fragment}" if parts.fragment else ""
+            token.attrSet("href", f"{REF_SCHEME}{target}{fragment}")
+            state.env["refs"].append((target, line))

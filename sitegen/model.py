@@ -1,0 +1,165 @@
+"""The immutable site model: what each stage hands to the next."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from collections.abc import Callable
+from typing import Any, Literal
+
+from .config import Config
+
+Kind = Literal["post", "page"]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A file under content/, as found on disk."""
+
+    path: Path
+    """Absolute path."""
+    rel: str
+    """Path relative to content/, with forward slashes."""
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A Markdown file that becomes a page: a post or a page outside the timeline."""
+
+    source: SourceFile
+    kind: Kind
+    bundle: tuple[SourceFile, ...] = ()
+    """Files beside index.md in a page bundle, published next to the page."""
+
+
+@dataclass(frozen=True, slots=True)
+class Inventory:
+    """Everything discover() found, sorted by path."""
+
+    documents: tuple[Document, ...]
+    static: tuple[SourceFile, ...]
+    """Files under content/static/, with `rel` relative to that folder."""
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A link in Markdown to another Markdown file, resolved once all URLs are known."""
+
+    target: str
+    """The linked file, relative to content/."""
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: warning: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """A parsed post or page: metadata, rendered body and where it is published."""
+
+    source: str
+    """Path relative to the site folder, for messages: content/posts/x.md."""
+    key: str
+    """Path relative to content/, the name other files link to."""
+    kind: Kind
+    title: str
+    date: dt.datetime
+    """When it was written, in the local time (and offset) of where it was written."""
+    url: str
+    """Path below the site root, without a leading slash: "2013/06/26/slug/"."""
+    slug: str
+    html: str
+    """The rendered body; links to other files are placeholders until render time."""
+    summary: str
+    """Plain text for listings and meta descriptions."""
+    digest: str
+    """Digest of everything this post's own page shows."""
+    updated: dt.datetime | None = None
+    has_time: bool = True
+    """False when the front matter gave only a date."""
+    location: str = ""
+    day: int | None = None
+    """Day N of the diary: given in front matter, or counted from day_zero."""
+    dream: str = ""
+    """Last night's dream, rendered HTML."""
+    tags: tuple[str, ...] = ()
+    draft: bool = False
+    description: str = ""
+    words: int = 0
+    refs: tuple[Ref, ...] = ()
+    files: tuple[SourceFile, ...] = ()
+    """Bundle files published beside the page."""
+    aliases: tuple[str, ...] = ()
+    """Old URLs that redirect here."""
+    nav: bool = False
+    """Pages only: listed in the site navigation."""
+    weight: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+    warnings: tuple[Notice, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    name: str
+    slug: str
+    posts: tuple[int, ...]
+    """Indexes into Site.posts, newest first."""
+
+
+@dataclass(frozen=True, slots=True)
+class Year:
+    year: int
+    posts: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """The whole site, gathered before anything is written."""
+
+    config: Config
+    posts: tuple[Post, ...]
+    """Published posts, newest first."""
+    pages: tuple[Post, ...]
+    tags: tuple[Tag, ...]
+    """Sorted by slug."""
+    years: tuple[Year, ...]
+    """Newest first."""
+    urls: dict[str, str]
+    """Content key (posts/x.md) -> URL path, for every parsed document."""
+    skipped_drafts: int = 0
+    skipped_future: int = 0
+    warnings: tuple[Notice, ...] = ()
+
+    def newer(self, index: int) -> Post | None:
+        return self.posts[index - 1] if index > 0 else None
+
+    def older(self, index: int) -> Post | None:
+        return self.posts[index + 1] if index + 1 < len(self.posts) else None
+
+    @property
+    def nav_pages(self) -> tuple[Post, ...]:
+        return tuple(sorted((p for p in self.pages if p.nav), key=lambda p: (p.weight, p.title)))
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One output file: where it goes, what it depends on, and how to make it."""
+
+    output: str
+    """Path below the output folder, with forward slashes."""
+    key: str
+    """Digest of everything the output depends on; an unchanged key means unchanged bytes."""
+    produce: Callable[[], bytes]
+    source: str
+    """What the output is made from, for messages."""

@@ -1,0 +1,283 @@
+"""Parse one Markdown document (front matter and body) into a Post."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from . import markdown
+from .config import Config
+from .errors import ContentError, display_path
+from .model import Document, Notice, Post, Ref
+from .text import digest, plain_text, shorten, slugify
+
+_DATE_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-?")
+_FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+_FOOTNOTE_REF = re.compile(r'<sup class="footnote-ref">.*?</sup>', re.S)
+
+# Front matter keys and what they must hold; anything else is a typo worth reporting.
+_COMMON: dict[str, str] = {
+    "title": "str",
+    "date": "datetime",
+    "updated": "datetime",
+    "slug": "str",
+    "url": "str",
+    "description": "str",
+    "draft": "bool",
+    "aliases": "list",
+    "extra": "table",
+}
+_KEYS: dict[str, dict[str, str]] = {
+    "post": {**_COMMON, "location": "str", "day": "day", "dream": "str", "tags": "list"},
+    "page": {**_COMMON, "nav": "bool", "weight": "int"},
+}
+_TYPE_NAMES = {
+    "str": "a string",
+    "bool": "true or false",
+    "list": "a list of strings",
+    "table": "a table",
+    "int": "an integer",
+    "day": "a positive integer",
+    "datetime": "a date and time like 2013-06-26T06:25:00+02:00",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FrontMatter:
+    values: dict[str, Any]
+    lines: tuple[str, ...]
+    """The front matter's own lines, to find the line of a key."""
+    body: str
+    body_line: int
+    """Line number (1-based) in the file where the body starts."""
+
+    def line_of(self, key: str) -> int:
+        pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*[=:]")
+        for number, line in enumerate(self.lines, start=2):
+            if pattern.match(line):
+                return number
+        return 1
+
+
+def parse_document(document: Document, config: Config) -> Post:
+    """Read and parse one post or page; raise ContentError naming file and line."""
+    source = document.source
+    shown = display_path(source.path)
+    try:
+        text = source.path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise ContentError(f"not UTF-8 text ({e.reason} at byte {e.start})", shown) from None
+    except OSError as e:
+        raise ContentError(f"cannot read: {e.strerror}", shown) from None
+    fm = split_front_matter(text.lstrip("\ufeff"), shown)
+    values = fm.values
+    fail = _failer(shown, fm)
+    _check_keys(values, _KEYS[document.kind], fail)
+
+    title = values.get("title", "").strip()
+    if not title:
+        fail("title", "no title: add title = \"...\" to the front matter")
+    name = _stem(source.rel)
+    date = _date(values.get("date"), name, config, lambda msg: fail("date", msg))
+    if date is None and document.kind == "post":
+        fail("date", "no date: add date = 2013-06-26T06:25:00+02:00, or start the file name with one")
+    updated = _date(values.get("updated"), None, config, lambda msg: fail("updated", msg))
+    raw_date = values.get("date")
+    has_time = isinstance(raw_date, dt.datetime) or (isinstance(raw_date, str) and len(raw_date) > 10)
+
+    slug = slugify(values.get("slug") or _DATE_PREFIX.sub("", name)) or slugify(title)
+    if not slug:
+        fail("slug", "cannot make a URL slug from the title or file name; set slug = \"...\"")
+    url = _url(values, document.kind, slug, date, config, fail)
+
+    html, refs = markdown.render(
+        fm.body, language=config.language, source_key=source.rel, line_offset=fm.body_line - 1
+    )
+    dream_html = ""
+    if values.get("dream", "").strip():
+        dream_html, dream_refs = markdown.render(
+            values["dream"], language=config.language, source_key=source.rel, line_offset=0
+        )
+        refs += [(target, fm.line_of("dream")) for target, _ in dream_refs]
+    description = values.get("description", "").strip()
+    first = _FIRST_PARAGRAPH.search(html)
+    summary = shorten(description or plain_text(_FOOTNOTE_REF.sub("", first.group(1) if first else html)))
+
+    notices: list[Notice] = []
+    day = _day(values, date, config, fm, shown, notices)
+    return Post(
+        source=shown,
+        key=source.rel,
+        kind=document.kind,
+        title=title,
+        date=date,  # type: ignore[arg-type]  # pages may lack one; posts were checked above
+        url=url,
+        slug=slug,
+        html=html,
+        summary=summary,
+        digest=digest(text, *(f"{f.rel}:{f.size}:{f.mtime_ns}" for f in document.bundle)),
+        updated=updated,
+        has_time=has_time,
+        location=values.get("location", "").strip(),
+        day=day,
+        dream=dream_html,
+        tags=tuple(dict.fromkeys(t.strip() for t in values.get("tags", ()) if t.strip())),
+        draft=values.get("draft", False),
+        description=description,
+        words=len(plain_text(html).split()),
+        refs=tuple(Ref(target, line) for target, line in refs),
+        files=document.bundle,
+        aliases=tuple(_clean_path(a) for a in values.get("aliases", ())),
+        nav=values.get("nav", document.kind == "page"),
+        weight=values.get("weight", 0),
+        extra=values.get("extra", {}),
+        warnings=tuple(notices),
+    )
+
+
+def split_front_matter(text: str, shown: str) -> FrontMatter:
+    """Split TOML (+++) or YAML (---) front matter from the body and parse it."""
+    lines = text.split("\n")
+    fence = lines[0].rstrip()
+    if fence not in ("+++", "---"):
+        raise ContentError(
+            "no front matter: start the file with +++ (TOML) or --- (YAML) and a title", shown, 1
+        )
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].rstrip() == fence)
+    except StopIteration:
+        raise ContentError(f"front matter opened with {fence} is never closed", shown, 1) from None
+    raw = "\n".join(lines[1:end]) + "\n"
+    values: Any
+    if fence == "+++":
+        try:
+            values = tomllib.loads(raw)
+        except tomllib.TOMLDecodeError as e:
+            m = re.search(r"\(at line (\d+), column \d+\)", str(e))
+            line = int(m.group(1)) + 1 if m else 1
+            message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(e))
+            raise ContentError(f"front matter is not valid TOML: {message}", shown, line) from None
+    else:
+        try:
+            values = yaml.safe_load(raw) or {}
+        except yaml.YAMLError as e:
+            mark = getattr(e, "problem_mark", None)
+            line = mark.line + 2 if mark is not None else 1
+            problem = getattr(e, "problem", None) or str(e)
+            raise ContentError(f"front matter is not valid YAML: {problem}", shown, line) from None
+        if not isinstance(values, dict):
+            raise ContentError("front matter must be a set of key: value lines", shown, 2)
+    return FrontMatter(values, tuple(lines[1:end]), "\n".join(lines[end + 1 :]), end + 2)
+
+
+def _failer(shown: str, fm: FrontMatter) -> Callable[[str, str], None]:
+    def fail(key: str, message: str) -> None:
+        raise ContentError(message, shown, fm.line_of(key))
+
+    return fail
+
+
+def _check_keys(values: dict[str, Any], allowed: dict[str, str], fail: Callable[[str, str], None]) -> None:
+    for key, value in values.items():
+        kind = allowed.get(key)
+        if kind is None:
+            known = ", ".join(sorted(allowed))
+            fail(key, f"unknown front matter key {key!r} (known: {known}; free-form values go in [extra])")
+            continue
+        ok = {
+            "str": isinstance(value, str),
+            "bool": isinstance(value, bool),
+            "list": isinstance(value, list) and all(isinstance(v, str) for v in value),
+            "table": isinstance(value, dict),
+            "int": isinstance(value, int) and not isinstance(value, bool),
+            "day": isinstance(value, int) and not isinstance(value, bool) and value > 0,
+            "datetime": isinstance(value, dt.date | str),
+        }[kind]
+        if not ok:
+            fail(key, f"{key} must be {_TYPE_NAMES[kind]}, not {value!r}")
+
+
+def _date(
+    value: Any, name: str | None, config: Config, fail: Callable[[str], None]
+) -> dt.datetime | None:
+    """Resolve a front matter date to an aware datetime in the local time it was written."""
+    if value is None and name is not None and (m := _DATE_PREFIX.match(name)):
+        value = dt.date(*map(int, m.groups()))
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            fail(f"not a date: {value!r} (write 2013-06-26T06:25:00+02:00)")
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time())
+    if value.tzinfo is None:
+        zone = config.zone
+        if zone is None:
+            fail("the date has no UTC offset and site.toml sets no timezone; add one of them")
+        value = value.replace(tzinfo=zone)
+    return value
+
+
+def _url(
+    values: dict[str, Any],
+    kind: str,
+    slug: str,
+    date: dt.datetime | None,
+    config: Config,
+    fail: Callable[[str, str], None],
+) -> str:
+    if "url" in values:
+        url = _clean_path(values["url"])
+        if not url or "://" in values["url"]:
+            fail("url", "url must be a path below the site, like /ueber-uns/")
+        return url
+    if kind == "page" or date is None:
+        return f"{slug}/"
+    return config.permalink.format(
+        year=f"{date.year:04d}", month=f"{date.month:02d}", day=f"{date.day:02d}", slug=slug
+    ).lstrip("/")
+
+
+def _day(
+    values: dict[str, Any],
+    date: dt.datetime | None,
+    config: Config,
+    fm: FrontMatter,
+    shown: str,
+    notices: list[Notice],
+) -> int | None:
+    given: int | None = values.get("day")
+    zero = config.diary.day_zero
+    if zero is None or date is None:
+        return given
+    counted = (date.date() - zero).days
+    if counted < 0:
+        return given  # written before the diary began
+    if given is not None and given != counted:
+        notices.append(
+            Notice(shown, fm.line_of("day"), f"day = {given}, but {date.date()} is day {counted} "
+                   f"counted from day_zero {zero}; showing {given}")
+        )
+    return given if given is not None else counted
+
+
+def _stem(rel: str) -> str:
+    parts = rel.split("/")
+    name = parts[-2] if parts[-1].startswith("index.") and len(parts) > 2 else parts[-1]
+    return name.rsplit(".", 1)[0] if "." in name else name
+
+
+def _clean_path(path: str) -> str:
+    """A URL path below the site root, without leading slash, with a trailing one for pages."""
+    path = path.strip().lstrip("/")
+    if path and not path.endswith("/") and "." not in path.rsplit("/", 1)[-1]:
+        path += "/"
+    return path

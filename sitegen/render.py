@@ -1,0 +1,241 @@
+"""Plan every output of the site as a job: pages, listings, sitemap, static files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from babel.dates import format_date, format_datetime, format_time
+from markupsafe import Markup
+
+from . import __version__
+from .errors import ThemeError
+from .markdown import REF_SCHEME
+from .model import Inventory, Job, Post, Site
+from .text import digest, slugify
+from .theme import Theme
+
+_CACHE_VERSION = "render-1"
+_REF = re.compile(re.escape(REF_SCHEME) + r"([^\"#]*)")
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """One page of a list of posts: the index, a tag or a year."""
+
+    kind: str
+    title: str
+    url: str
+    posts: tuple[Post, ...]
+    number: int = 1
+    total: int = 1
+    newer_url: str | None = None
+    older_url: str | None = None
+
+
+def plan(site: Site, theme: Theme, inventory: Inventory) -> list[Job]:
+    """Every output of the site as a job with its content key, sorted by output path."""
+    renderer = _Renderer(site, theme)
+    jobs = [*renderer.jobs(), *_copies(site, theme, inventory)]
+    return sorted(jobs, key=lambda j: j.output)
+
+
+class _Renderer:
+    def __init__(self, site: Site, theme: Theme) -> None:
+        self.site = site
+        self.config = site.config
+        self.theme = theme
+        self.env = theme.environment()
+        strings = theme.strings.get(self.config.language) or theme.strings.get("en", {})
+        self.strings = {**theme.strings.get("en", {}), **strings}
+        self.env.globals.update(
+            site=site,
+            config=self.config,
+            t=self.translate,
+            url=self.url,
+            abs_url=self.abs_url,
+            format_date=self.format_date,
+            format_time=self.format_time,
+            iso=lambda d: d.isoformat(),
+            sitegen_version=__version__,
+            tag_slug=slugify,
+        )
+        self.env.filters["content"] = self.content
+        meta = [self._meta(p) for p in (*site.posts, *site.pages)]
+        self.base_key = digest(_CACHE_VERSION, repr(self.config), theme.digest,
+                               *(self._meta(p) for p in site.nav_pages))
+        self.all_key = digest(self.base_key, *meta)
+
+    # Template helpers -------------------------------------------------
+
+    def translate(self, key: str, **values: Any) -> str:
+        try:
+            text = self.strings[key]
+        except KeyError:
+            raise jinja2.UndefinedError(
+                f"theme string {key!r} has no translation for {self.config.language!r}"
+            ) from None
+        return text.format(**values) if values else text
+
+    def url(self, path: str = "") -> str:
+        return self.config.base_path + path.lstrip("/")
+
+    def abs_url(self, path: str = "") -> str:
+        return self.config.origin + self.url(path)
+
+    def format_date(self, value: dt.datetime | dt.date, form: str = "long") -> str:
+        return str(format_date(value, form, locale=self.config.language))
+
+    def format_time(self, value: dt.datetime, form: str = "short") -> str:
+        # The local time of writing, as written: no conversion to the site's zone.
+        return str(format_time(value.timetz(), form, locale=self.config.language, tzinfo=value.tzinfo))
+
+    def content(self, post: Post) -> Markup:
+        """The post's body with links to other Markdown files turned into their URLs."""
+        return Markup(_REF.sub(lambda m: html.escape(self.url(self.site.urls[m.group(1)])), post.html))
+
+    # Jobs ---------------------------------------------------------------
+
+    def jobs(self) -> Iterator[Job]:
+        site = self.site
+        for index, post in enumerate(site.posts):
+            neighbours = (site.newer(index), site.older(index))
+            key = digest(self.base_key, post.digest, *(self._meta(n) for n in neighbours if n),
+                         *(site.urls.get(r.target, "") for r in post.refs))
+            yield self._page(f"{post.url}index.html", key, "post.html", post.source,
+                             post=post, newer=neighbours[0], older=neighbours[1], page_url=post.url)
+        for page in site.pages:
+            key = digest(self.base_key, page.digest, *(site.urls.get(r.target, "") for r in page.refs))
+            yield self._page(f"{page.url}index.html", key, "page.html", page.source,
+                             post=page, page_url=page.url)
+        for post in (*site.posts, *site.pages):
+            for alias in post.aliases:
+                yield self._redirect(alias, post)
+        yield from self._listings("index", "", "", site.posts, paginate=True)
+        for tag in site.tags:
+            posts = tuple(site.posts[i] for i in tag.posts)
+            yield from self._listings("tag", tag.name, f"tags/{tag.slug}/", posts)
+        for year in site.years:
+            posts = tuple(site.posts[i] for i in year.posts)
+            yield from self._listings("year", str(year.year), f"{year.year}/", posts)
+        if site.tags:
+            yield self._page("tags/index.html", self.all_key, "tags.html", "tags", page_url="tags/")
+        yield self._page("404.html", self.base_key, "404.html", "404", page_url="404.html")
+        yield Job("sitemap.xml", self.all_key, self._sitemap, "sitemap")
+        yield Job("robots.txt", self.base_key, self._robots, "robots.txt")
+
+    def _listings(self, kind: str, title: str, url: str, posts: Sequence[Post],
+                  paginate: bool = False) -> Iterator[Job]:
+        size = self.config.paginate if paginate else max(len(posts), 1)
+        chunks = [tuple(posts[i : i + size]) for i in range(0, len(posts), size)] or [()]
+        def page_url(n: int) -> str:
+            return url if n == 1 else f"{url}page/{n}/"
+        for number, chunk in enumerate(chunks, start=1):
+            listing = Listing(
+                kind, title, page_url(number), chunk, number, len(chunks),
+                newer_url=page_url(number - 1) if number > 1 else None,
+                older_url=page_url(number + 1) if number < len(chunks) else None,
+            )
+            yield self._page(f"{listing.url}index.html", self.all_key, f"{kind}.html", kind,
+                             listing=listing, page_url=listing.url)
+
+    def _page(self, output: str, key: str, template: str, source: str, **context: Any) -> Job:
+        def produce() -> bytes:
+            return self.render(template, source, context)
+
+        return Job(output, digest(key, output, template), produce, source)
+
+    def render(self, template: str, source: str, context: dict[str, Any]) -> bytes:
+        """Render a template; turn template mistakes into errors naming template and line."""
+        try:
+            return self.env.get_template(template).render(context).encode("utf-8")
+        except jinja2.TemplateSyntaxError as e:
+            raise _theme_error(e.message or str(e), e.filename, e.lineno, source) from None
+        except jinja2.TemplateNotFound as e:
+            raise _theme_error(f"template {e.name!r} not found in theme {self.theme.name!r}",
+                               None, None, source) from None
+        except (jinja2.UndefinedError, TypeError, ValueError, KeyError, AttributeError) as e:
+            filename, line = _template_frame(e)
+            raise _theme_error(str(e), filename, line, source) from None
+
+    def _redirect(self, alias: str, post: Post) -> Job:
+        target = self.url(post.url)
+        def produce() -> bytes:
+            return _REDIRECT.format(lang=self.config.language, url=html.escape(target),
+                                    canonical=html.escape(self.abs_url(post.url)),
+                                    title=html.escape(post.title)).encode("utf-8")
+        output = alias if alias.endswith(".html") else f"{alias}index.html"
+        return Job(output, digest(self.base_key, alias, target), produce, post.source)
+
+    def _sitemap(self) -> bytes:
+        entries = [(self.abs_url(""), self.site.posts[0].date if self.site.posts else None)]
+        entries += [(self.abs_url(p.url), p.updated or p.date) for p in (*self.site.posts, *self.site.pages)]
+        lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+                 '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+        for loc, when in entries:
+            lastmod = f"<lastmod>{when.isoformat()}</lastmod>" if when else ""
+            lines.append(f"  <url><loc>{html.escape(loc)}</loc>{lastmod}</url>")
+        lines.append("</urlset>\n")
+        return "\n".join(lines).encode("utf-8")
+
+    def _robots(self) -> bytes:
+        return f"User-agent: *\nAllow: /\n\nSitemap: {self.abs_url('sitemap.xml')}\n".encode()
+
+    def _meta(self, post: Post) -> str:
+        """What listings and neighbours show of a post."""
+        return "\x1f".join((post.key, post.url, post.title, post.date.isoformat() if post.date else "",
+                            post.summary, post.location, str(post.day), ",".join(post.tags),
+                            str(bool(post.dream)), str(post.words)))
+
+
+_REDIRECT = """<!doctype html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<link rel="canonical" href="{canonical}">
+<meta http-equiv="refresh" content="0; url={url}">
+<meta name="robots" content="noindex">
+</head>
+<body><p><a href="{url}">{title}</a></p></body>
+</html>
+"""
+
+
+def _copies(site: Site, theme: Theme, inventory: Inventory) -> Iterator[Job]:
+    """Static files of the theme and the site, then the files of page bundles."""
+    files: dict[str, tuple[Path, str]] = {
+        out: (path, f"theme {theme.name}") for out, path in theme.static_files().items()
+    }
+    files.update({f.rel: (f.path, f"content/static/{f.rel}") for f in inventory.static})
+    for post in (*site.posts, *site.pages):
+        base = post.key.rsplit("/", 1)[0] + "/"
+        for f in post.files:
+            files[post.url + f.rel.removeprefix(base)] = (f.path, f"content/{f.rel}")
+    for output, (path, source) in files.items():
+        st = path.stat()
+        yield Job(output, digest(_CACHE_VERSION, str(path), str(st.st_size), str(st.st_mtime_ns)),
+                  _reader(path), source)
+
+
+def _reader(path: Path) -> Callable[[], bytes]:
+    return path.read_bytes
+
+
+def _template_frame(error: BaseException) -> tuple[str | None, int | None]:
+    """The innermost template file and line in a rendering error's traceback."""
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if frame.filename.endswith((".html", ".xml", ".txt", ".json")):
+            return frame.filename, frame.lineno
+    return None, None
+
+
+def _theme_error(message: str, filename: str | None, line: int | None, source: str) -> Exception:
+    return ThemeError(f"{message} (while rendering {source})", filename or "templates", line)

@@ -1,0 +1,115 @@
+"""Load a theme: its chain of folders, Jinja environment, translations and static files."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from .config import Config
+from .errors import ThemeError
+from .text import digest
+
+BUILTIN_THEMES = Path(__file__).parent / "themes"
+# In a source checkout the default theme lives beside the package, not inside it.
+_CHECKOUT_THEMES = Path(__file__).parent.parent / "themes"
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    """A resolved theme: folders from the site's own theme down to the one it extends."""
+
+    name: str
+    folders: tuple[Path, ...]
+    strings: dict[str, dict[str, str]]
+    """Language -> key -> translated theme string, merged along the chain."""
+    digest: str
+    """Changes when any template or translation of the chain changes."""
+
+    def static_files(self) -> dict[str, Path]:
+        """Output path -> file, the site's own theme winning over the ones it extends."""
+        files: dict[str, Path] = {}
+        for folder in reversed(self.folders):
+            static = folder / "static"
+            for root, dirs, names in os.walk(static):
+                dirs.sort()
+                for name in sorted(names):
+                    path = Path(root, name)
+                    files[path.relative_to(static).as_posix()] = path
+        return files
+
+    def environment(self) -> jinja2.Environment:
+        """A strict, autoescaping Jinja environment over the theme's templates.
+
+        A template may reach the one it overrides with the prefix "NAME!" (as in
+        `{% extends "default!base.html" %}`).
+        """
+        loaders: list[jinja2.BaseLoader] = [
+            jinja2.FileSystemLoader([str(f / "templates") for f in self.folders])
+        ]
+        prefixed = {f.name: jinja2.FileSystemLoader(str(f / "templates")) for f in self.folders}
+        loaders.append(jinja2.PrefixLoader(prefixed, delimiter="!"))  # type: ignore[arg-type]
+        return jinja2.Environment(
+            loader=jinja2.ChoiceLoader(loaders),
+            autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+
+
+def load_theme(config: Config) -> Theme:
+    """Resolve config.theme and the themes it extends."""
+    folders: list[Path] = []
+    name: str | None = config.theme
+    while name is not None:
+        folder = _find(name, config.site_dir)
+        if folder is None:
+            where = f"{config.site_dir / 'themes' / name}"
+            raise ThemeError(f"theme {name!r} not found (looked in {where} and the built-in themes)",
+                             config.site_dir / "site.toml")
+        if folder in folders:
+            raise ThemeError(f"theme {name!r} extends itself", folder / "theme.toml")
+        folders.append(folder)
+        name = _read_manifest(folder).get("extends")
+    strings: dict[str, dict[str, str]] = {}
+    for folder in reversed(folders):
+        for path in sorted((folder / "i18n").glob("*.toml")):
+            strings.setdefault(path.stem, {}).update(_read_toml(path))
+    files = sorted(
+        (p for f in folders for sub in ("templates", "i18n") for p in (f / sub).rglob("*") if p.is_file()),
+    )
+    theme_digest = digest(*(f"{p}" for p in files), *(p.read_bytes() for p in files))
+    return Theme(folders[0].name, tuple(folders), strings, theme_digest)
+
+
+def _find(name: str, site_dir: Path) -> Path | None:
+    for root in (site_dir / "themes", _CHECKOUT_THEMES, BUILTIN_THEMES):
+        if (root / name / "templates").is_dir():
+            return (root / name).resolve()
+    return None
+
+
+def _read_manifest(folder: Path) -> dict[str, str]:
+    path = folder / "theme.toml"
+    if not path.exists():
+        return {}
+    data = _read_toml(path)
+    unknown = set(data) - {"name", "extends", "description"}
+    if unknown:
+        raise ThemeError(f"unknown key {sorted(unknown)[0]!r} (known: name, extends, description)", path)
+    return data
+
+
+def _read_toml(path: Path) -> dict[str, str]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise ThemeError(f"not valid TOML: {e}", path) from None
+    if not all(isinstance(v, str) for v in data.values()):
+        raise ThemeError("every value must be a string", path)
+    return data

@@ -1,0 +1,94 @@
+"""Shared test helpers: whole sites built from strings."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from sitegen.build import BuildOptions, BuildReport, build
+
+REPO = Path(__file__).resolve().parent.parent
+
+SITE_TOML = """\
+title = "Testtagebuch"
+description = "Ein Tagebuch für Tests"
+base_url = "https://example.org/"
+language = "de"
+timezone = "Europe/Berlin"
+paginate = 2
+
+[author]
+name = "Ada"
+
+[diary]
+day_zero = 2011-10-08
+"""
+
+
+def post(title: str, date: str, body: str = "Ein Absatz.", **fields: object) -> str:
+    """A post with TOML front matter."""
+    lines = [f'title = "{title}"', f"date = {date}"]
+    for key, value in fields.items():
+        if isinstance(value, str):
+            lines.append(f'{key} = "{value}"')
+        elif isinstance(value, bool):
+            lines.append(f"{key} = {str(value).lower()}")
+        elif isinstance(value, list):
+            lines.append(f"{key} = [" + ", ".join(f'"{v}"' for v in value) + "]")
+        else:
+            lines.append(f"{key} = {value}")
+    return "+++\n" + "\n".join(lines) + "\n+++\n\n" + textwrap.dedent(body).strip() + "\n"
+
+
+MakeSite = Callable[[dict[str, str | bytes]], Path]
+
+
+@pytest.fixture
+def make_site(tmp_path: Path) -> MakeSite:
+    """Write a site from {relative path: text}; site.toml defaults to SITE_TOML."""
+
+    def make(files: dict[str, str | bytes]) -> Path:
+        site = tmp_path / "site"
+        files = {"site.toml": SITE_TOML, **files}
+        for rel, data in files.items():
+            path = site / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(data, bytes):
+                path.write_bytes(data)
+            else:
+                path.write_text(data, encoding="utf-8")
+        (site / "content" / "posts").mkdir(parents=True, exist_ok=True)
+        return site
+
+    return make
+
+
+def build_site(site: Path, **options: object) -> BuildReport:
+    return build(BuildOptions(site_dir=site, **options))  # type: ignore[arg-type]
+
+
+def read(site: Path, output: str) -> str:
+    return (site / "output" / output).read_text(encoding="utf-8")
+
+
+def run_cli(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `python -m sitegen` as a user would, in a separate process."""
+    return subprocess.run(
+        [sys.executable, "-m", "sitegen", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file below folder with its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
