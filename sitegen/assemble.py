@@ -56,17 +56,27 @@ def assemble(config: Config, documents: list[Post], now: dt.datetime, drafts: bo
     )
 
 
-def _check_links(documents: list[Post], live: set[str], urls: dict[str, str], notices: list[Notice]) -> None:
+def _check_links(
+    documents: list[Post], live: set[str], urls: dict[str, str], notices: list[Notice]
+) -> None:
     errors: list[SitegenError] = []
     for doc in documents:
         if doc.key not in live:
             continue
         for ref in doc.refs:
             if ref.target not in urls:
-                errors.append(ContentError(f"links to {ref.target}, which does not exist", doc.source, ref.line))
+                errors.append(
+                    ContentError(
+                        f"links to {ref.target}, which does not exist", doc.source, ref.line
+                    )
+                )
             elif ref.target not in live:
                 notices.append(
-                    Notice(doc.source, ref.line, f"links to {ref.target}, which is not published in this build")
+                    Notice(
+                        doc.source,
+                        ref.line,
+                        f"links to {ref.target}, which is not published in this build",
+                    )
                 )
     if errors:
         raise BuildErrors(errors)
@@ -78,4 +88,7 @@ def _check_unique_urls(documents: list[Post]) -> None:
         for url in (doc.url, *doc.aliases):
             other = seen.setdefault(url, doc)
             if other is not doc:
-                raise ContentError(f"/{url} is also the URL of {other.source}; give one a different slug", doc.source)
+                raise ContentError(
+                    f"/{url} is also the URL of {other.source}; give one a different slug",
+                    doc.source,
+                )

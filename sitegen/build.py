@@ -120,5 +120,5 @@ def _check_out_dir(out_dir: Path, site_dir: Path) -> None:
     # Everything in the output folder that this build does not make is deleted,
     # so it must never be a folder that holds anything else of the site.
     content = site_dir / "content"
-    if out_dir == site_dir or out_dir in site_dir.parents or out_dir == content or content in out_dir.parents:
+    if out_dir in (site_dir, content) or out_dir in site_dir.parents or content in out_dir.parents:
         raise SitegenError(f"{out_dir} cannot be the output folder: it holds the site's own files")

@@ -22,7 +22,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except SitegenError as e:
-        print(str(e) if e.path is not None or isinstance(e, BuildErrors) else f"error: {e}", file=sys.stderr)
+        print(
+            str(e) if e.path is not None or isinstance(e, BuildErrors) else f"error: {e}",
+            file=sys.stderr,
+        )
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -31,7 +34,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     report = build(
-        BuildOptions(site_dir=args.site, out_dir=args.out, drafts=args.drafts, base_url=args.base_url)
+        BuildOptions(
+            site_dir=args.site, out_dir=args.out, drafts=args.drafts, base_url=args.base_url
+        )
     )
     for notice in report.warnings:
         print(notice, file=sys.stderr)
@@ -53,19 +58,41 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
 
-    p = commands.add_parser("build", help="build the site into output/", description="Build the site.")
-    p.add_argument("--site", type=Path, default=Path("."), metavar="DIR",
-                   help="the site folder, holding site.toml (default: here)")
-    p.add_argument("--out", type=Path, default=None, metavar="DIR",
-                   help="where to write the site (default: SITE/output)")
+    p = commands.add_parser(
+        "build", help="build the site into output/", description="Build the site."
+    )
+    p.add_argument(
+        "--site",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="the site folder, holding site.toml (default: here)",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="where to write the site (default: SITE/output)",
+    )
     p.add_argument("--drafts", action="store_true", help="include posts marked draft = true")
-    p.add_argument("--base-url", default=None, metavar="URL",
-                   help="publish under this URL instead of site.toml's base_url")
+    p.add_argument(
+        "--base-url",
+        default=None,
+        metavar="URL",
+        help="publish under this URL instead of site.toml's base_url",
+    )
     p.set_defaults(run=_build)
 
-    p = commands.add_parser("init", help="create a new site", description="Create a new site in DIR.")
-    p.add_argument("dir", type=Path, metavar="DIR", help="the folder to create (must be empty or absent)")
-    p.add_argument("--language", default="en", choices=["de", "en"], help="the site's language (default: en)")
+    p = commands.add_parser(
+        "init", help="create a new site", description="Create a new site in DIR."
+    )
+    p.add_argument(
+        "dir", type=Path, metavar="DIR", help="the folder to create (must be empty or absent)"
+    )
+    p.add_argument(
+        "--language", default="en", choices=["de", "en"], help="the site's language (default: en)"
+    )
     p.set_defaults(run=_init)
     return parser
 

@@ -113,7 +113,9 @@ def load_config(site_dir: Path, base_url: str | None = None) -> Config:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(path, ["no site.toml here; create a site with `sitegen init DIR`"]) from None
+        raise ConfigError(
+            path, ["no site.toml here; create a site with `sitegen init DIR`"]
+        ) from None
     except UnicodeDecodeError as e:
         raise ConfigError(path, [f"not UTF-8 text ({e.reason})"]) from None
     except tomllib.TOMLDecodeError as e:
@@ -140,7 +142,9 @@ def _check(values: dict[str, Any], problems: list[str]) -> None:
         try:
             zoneinfo.ZoneInfo(values["timezone"])
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            problems.append(f"timezone: unknown time zone {values['timezone']!r} (try 'Europe/Berlin')")
+            problems.append(
+                f"timezone: unknown time zone {values['timezone']!r} (try 'Europe/Berlin')"
+            )
     permalink = values.get("permalink", "/{year}/{month}/{day}/{slug}/")
     used = set(re.findall(r"{(\w+)}", permalink))
     if not permalink.startswith("/") or not permalink.endswith("/"):
@@ -181,8 +185,8 @@ def _value(hint: Any, raw: Any, where: str, problems: list[str]) -> Any:
     if origin in (types.UnionType, typing.Union):
         options = [a for a in typing.get_args(hint) if a is not type(None)]
         return _value(options[0], raw, where, problems)
-    if dataclasses.is_dataclass(hint):
-        return hint(**_convert(hint, raw, where, problems))  # type: ignore[operator]
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return hint(**_convert(hint, raw, where, problems))
     if origin is tuple:
         item = typing.get_args(hint)[0]
         if not isinstance(raw, list):
@@ -193,7 +197,7 @@ def _value(hint: Any, raw: Any, where: str, problems: list[str]) -> Any:
         if not isinstance(raw, dict):
             problems.append(f"{where}: must be a table")
         return raw
-    expected = {
+    expected: dict[Any, tuple[type | tuple[type, ...], str]] = {
         str: (str, "a string"),
         bool: (bool, "true or false"),
         float: ((int, float), "a number"),

@@ -37,7 +37,9 @@ def _documents(content: Path, folder: Path, kind: Kind) -> list[Document]:
         elif path.suffix.lower() in MARKDOWN:
             found.append(Document(_source(path, content, entry.stat()), kind))
     for bundle in bundles:
-        index = next((bundle / n for n in ("index.md", "index.markdown") if (bundle / n).is_file()), None)
+        index = next(
+            (bundle / n for n in ("index.md", "index.markdown") if (bundle / n).is_file()), None
+        )
         if index is None:
             # A folder without index.md only groups documents (posts/2013/...).
             found.extend(_documents(content, bundle, kind))

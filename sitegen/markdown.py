@@ -60,7 +60,11 @@ def _resolve_markdown_links(state: StateCore) -> None:
                 continue
             href = str(token.attrGet("href") or "")
             parts = urlsplit(href)
-            if parts.scheme or parts.netloc or not parts.path.lower().endswith((".md", ".markdown")):
+            if (
+                parts.scheme
+                or parts.netloc
+                or not parts.path.lower().endswith((".md", ".markdown"))
+            ):
                 continue
             target = posixpath.normpath(posixpath.join(source_dir, unquote(parts.path)))
             fragment = f"#{parts.fragment}" if parts.fragment else ""

@@ -1,4 +1,4 @@
-"""Write the planned jobs into the output folder: only what changed, atomically, pruning the rest."""
+"""Write planned jobs into the output folder: only what changed, atomically, pruning the rest."""
 
 from __future__ import annotations
 
@@ -37,11 +37,15 @@ def check_plan(jobs: list[Job]) -> None:
 def produce(jobs: list[Job], out_dir: Path, manifest_path: Path) -> dict[str, bytes]:
     """Make the bytes of every job whose key changed since the last build."""
     previous = _load_manifest(manifest_path)
-    stale = [j for j in jobs if previous.get(j.output) != j.key or not (out_dir / j.output).is_file()]
+    stale = [
+        j for j in jobs if previous.get(j.output) != j.key or not (out_dir / j.output).is_file()
+    ]
     return {job.output: job.produce() for job in stale}
 
 
-def write(jobs: list[Job], produced: dict[str, bytes], out_dir: Path, manifest_path: Path) -> WriteReport:
+def write(
+    jobs: list[Job], produced: dict[str, bytes], out_dir: Path, manifest_path: Path
+) -> WriteReport:
     """Write produced bytes that differ from what is on disk; prune outputs no job made."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []

@@ -7,7 +7,7 @@ import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 
@@ -82,18 +82,22 @@ def parse_document(document: Document, config: Config) -> Post:
 
     title = values.get("title", "").strip()
     if not title:
-        fail("title", "no title: add title = \"...\" to the front matter")
+        fail("title", 'no title: add title = "..." to the front matter')
     name = _stem(source.rel)
     date = _date(values.get("date"), name, config, lambda msg: fail("date", msg))
     if date is None and document.kind == "post":
-        fail("date", "no date: add date = 2013-06-26T06:25:00+02:00, or start the file name with one")
+        fail(
+            "date", "no date: add date = 2013-06-26T06:25:00+02:00, or start the file name with one"
+        )
     updated = _date(values.get("updated"), None, config, lambda msg: fail("updated", msg))
     raw_date = values.get("date")
-    has_time = isinstance(raw_date, dt.datetime) or (isinstance(raw_date, str) and len(raw_date) > 10)
+    has_time = isinstance(raw_date, dt.datetime) or (
+        isinstance(raw_date, str) and len(raw_date) > 10
+    )
 
     slug = slugify(values.get("slug") or _DATE_PREFIX.sub("", name)) or slugify(title)
     if not slug:
-        fail("slug", "cannot make a URL slug from the title or file name; set slug = \"...\"")
+        fail("slug", 'cannot make a URL slug from the title or file name; set slug = "..."')
     url = _url(values, document.kind, slug, date, config, fail)
 
     html, refs = markdown.render(
@@ -107,7 +111,9 @@ def parse_document(document: Document, config: Config) -> Post:
         refs += [(target, fm.line_of("dream")) for target, _ in dream_refs]
     description = values.get("description", "").strip()
     first = _FIRST_PARAGRAPH.search(html)
-    summary = shorten(description or plain_text(_FOOTNOTE_REF.sub("", first.group(1) if first else html)))
+    summary = shorten(
+        description or plain_text(_FOOTNOTE_REF.sub("", first.group(1) if first else html))
+    )
 
     notices: list[Notice] = []
     day = _day(values, date, config, fm, shown, notices)
@@ -176,19 +182,25 @@ def split_front_matter(text: str, shown: str) -> FrontMatter:
     return FrontMatter(values, tuple(lines[1:end]), "\n".join(lines[end + 1 :]), end + 2)
 
 
-def _failer(shown: str, fm: FrontMatter) -> Callable[[str, str], None]:
-    def fail(key: str, message: str) -> None:
+def _failer(shown: str, fm: FrontMatter) -> Callable[[str, str], NoReturn]:
+    def fail(key: str, message: str) -> NoReturn:
         raise ContentError(message, shown, fm.line_of(key))
 
     return fail
 
 
-def _check_keys(values: dict[str, Any], allowed: dict[str, str], fail: Callable[[str, str], None]) -> None:
+def _check_keys(
+    values: dict[str, Any], allowed: dict[str, str], fail: Callable[[str, str], NoReturn]
+) -> None:
     for key, value in values.items():
         kind = allowed.get(key)
         if kind is None:
             known = ", ".join(sorted(allowed))
-            fail(key, f"unknown front matter key {key!r} (known: {known}; free-form values go in [extra])")
+            fail(
+                key,
+                f"unknown front matter key {key!r} (known: {known}; "
+                "free-form values go in [extra])",
+            )
             continue
         ok = {
             "str": isinstance(value, str),
@@ -204,7 +216,7 @@ def _check_keys(values: dict[str, Any], allowed: dict[str, str], fail: Callable[
 
 
 def _date(
-    value: Any, name: str | None, config: Config, fail: Callable[[str], None]
+    value: Any, name: str | None, config: Config, fail: Callable[[str], NoReturn]
 ) -> dt.datetime | None:
     """Resolve a front matter date to an aware datetime in the local time it was written."""
     if value is None and name is not None and (m := _DATE_PREFIX.match(name)):
@@ -218,12 +230,13 @@ def _date(
             fail(f"not a date: {value!r} (write 2013-06-26T06:25:00+02:00)")
     if not isinstance(value, dt.datetime):
         value = dt.datetime.combine(value, dt.time())
-    if value.tzinfo is None:
+    resolved: dt.datetime = value
+    if resolved.tzinfo is None:
         zone = config.zone
         if zone is None:
             fail("the date has no UTC offset and site.toml sets no timezone; add one of them")
-        value = value.replace(tzinfo=zone)
-    return value
+        resolved = resolved.replace(tzinfo=zone)
+    return resolved
 
 
 def _url(
@@ -232,7 +245,7 @@ def _url(
     slug: str,
     date: dt.datetime | None,
     config: Config,
-    fail: Callable[[str, str], None],
+    fail: Callable[[str, str], NoReturn],
 ) -> str:
     if "url" in values:
         url = _clean_path(values["url"])
@@ -263,8 +276,12 @@ def _day(
         return given  # written before the diary began
     if given is not None and given != counted:
         notices.append(
-            Notice(shown, fm.line_of("day"), f"day = {given}, but {date.date()} is day {counted} "
-                   f"counted from day_zero {zero}; showing {given}")
+            Notice(
+                shown,
+                fm.line_of("day"),
+                f"day = {given}, but {date.date()} is day {counted} "
+                f"counted from day_zero {zero}; showing {given}",
+            )
         )
     return given if given is not None else counted
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_time
 from markupsafe import Markup
 
 from . import __version__
@@ -69,8 +69,12 @@ class _Renderer:
         )
         self.env.filters["content"] = self.content
         meta = [self._meta(p) for p in (*site.posts, *site.pages)]
-        self.base_key = digest(_CACHE_VERSION, repr(self.config), theme.digest,
-                               *(self._meta(p) for p in site.nav_pages))
+        self.base_key = digest(
+            _CACHE_VERSION,
+            repr(self.config),
+            theme.digest,
+            *(self._meta(p) for p in site.nav_pages),
+        )
         self.all_key = digest(self.base_key, *meta)
 
     # Template helpers -------------------------------------------------
@@ -95,11 +99,15 @@ class _Renderer:
 
     def format_time(self, value: dt.datetime, form: str = "short") -> str:
         # The local time of writing, as written: no conversion to the site's zone.
-        return str(format_time(value.timetz(), form, locale=self.config.language, tzinfo=value.tzinfo))
+        return str(
+            format_time(value.timetz(), form, locale=self.config.language, tzinfo=value.tzinfo)
+        )
 
     def content(self, post: Post) -> Markup:
         """The post's body with links to other Markdown files turned into their URLs."""
-        return Markup(_REF.sub(lambda m: html.escape(self.url(self.site.urls[m.group(1)])), post.html))
+        return Markup(
+            _REF.sub(lambda m: html.escape(self.url(self.site.urls[m.group(1)])), post.html)
+        )
 
     # Jobs ---------------------------------------------------------------
 
@@ -107,14 +115,29 @@ class _Renderer:
         site = self.site
         for index, post in enumerate(site.posts):
             neighbours = (site.newer(index), site.older(index))
-            key = digest(self.base_key, post.digest, *(self._meta(n) for n in neighbours if n),
-                         *(site.urls.get(r.target, "") for r in post.refs))
-            yield self._page(f"{post.url}index.html", key, "post.html", post.source,
-                             post=post, newer=neighbours[0], older=neighbours[1], page_url=post.url)
+            key = digest(
+                self.base_key,
+                post.digest,
+                *(self._meta(n) for n in neighbours if n),
+                *(site.urls.get(r.target, "") for r in post.refs),
+            )
+            yield self._page(
+                f"{post.url}index.html",
+                key,
+                "post.html",
+                post.source,
+                post=post,
+                newer=neighbours[0],
+                older=neighbours[1],
+                page_url=post.url,
+            )
         for page in site.pages:
-            key = digest(self.base_key, page.digest, *(site.urls.get(r.target, "") for r in page.refs))
-            yield self._page(f"{page.url}index.html", key, "page.html", page.source,
-                             post=page, page_url=page.url)
+            key = digest(
+                self.base_key, page.digest, *(site.urls.get(r.target, "") for r in page.refs)
+            )
+            yield self._page(
+                f"{page.url}index.html", key, "page.html", page.source, post=page, page_url=page.url
+            )
         for post in (*site.posts, *site.pages):
             for alias in post.aliases:
                 yield self._redirect(alias, post)
@@ -131,20 +154,34 @@ class _Renderer:
         yield Job("sitemap.xml", self.all_key, self._sitemap, "sitemap")
         yield Job("robots.txt", self.base_key, self._robots, "robots.txt")
 
-    def _listings(self, kind: str, title: str, url: str, posts: Sequence[Post],
-                  paginate: bool = False) -> Iterator[Job]:
+    def _listings(
+        self, kind: str, title: str, url: str, posts: Sequence[Post], paginate: bool = False
+    ) -> Iterator[Job]:
         size = self.config.paginate if paginate else max(len(posts), 1)
         chunks = [tuple(posts[i : i + size]) for i in range(0, len(posts), size)] or [()]
+
         def page_url(n: int) -> str:
             return url if n == 1 else f"{url}page/{n}/"
+
         for number, chunk in enumerate(chunks, start=1):
             listing = Listing(
-                kind, title, page_url(number), chunk, number, len(chunks),
+                kind,
+                title,
+                page_url(number),
+                chunk,
+                number,
+                len(chunks),
                 newer_url=page_url(number - 1) if number > 1 else None,
                 older_url=page_url(number + 1) if number < len(chunks) else None,
             )
-            yield self._page(f"{listing.url}index.html", self.all_key, f"{kind}.html", kind,
-                             listing=listing, page_url=listing.url)
+            yield self._page(
+                f"{listing.url}index.html",
+                self.all_key,
+                f"{kind}.html",
+                kind,
+                listing=listing,
+                page_url=listing.url,
+            )
 
     def _page(self, output: str, key: str, template: str, source: str, **context: Any) -> Job:
         def produce() -> bytes:
@@ -159,26 +196,36 @@ class _Renderer:
         except jinja2.TemplateSyntaxError as e:
             raise _theme_error(e.message or str(e), e.filename, e.lineno, source) from None
         except jinja2.TemplateNotFound as e:
-            raise _theme_error(f"template {e.name!r} not found in theme {self.theme.name!r}",
-                               None, None, source) from None
+            raise _theme_error(
+                f"template {e.name!r} not found in theme {self.theme.name!r}", None, None, source
+            ) from None
         except (jinja2.UndefinedError, TypeError, ValueError, KeyError, AttributeError) as e:
             filename, line = _template_frame(e)
             raise _theme_error(str(e), filename, line, source) from None
 
     def _redirect(self, alias: str, post: Post) -> Job:
         target = self.url(post.url)
+
         def produce() -> bytes:
-            return _REDIRECT.format(lang=self.config.language, url=html.escape(target),
-                                    canonical=html.escape(self.abs_url(post.url)),
-                                    title=html.escape(post.title)).encode("utf-8")
+            return _REDIRECT.format(
+                lang=self.config.language,
+                url=html.escape(target),
+                canonical=html.escape(self.abs_url(post.url)),
+                title=html.escape(post.title),
+            ).encode("utf-8")
+
         output = alias if alias.endswith(".html") else f"{alias}index.html"
         return Job(output, digest(self.base_key, alias, target), produce, post.source)
 
     def _sitemap(self) -> bytes:
         entries = [(self.abs_url(""), self.site.posts[0].date if self.site.posts else None)]
-        entries += [(self.abs_url(p.url), p.updated or p.date) for p in (*self.site.posts, *self.site.pages)]
-        lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-                 '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+        entries += [
+            (self.abs_url(p.url), p.updated or p.date) for p in (*self.site.posts, *self.site.pages)
+        ]
+        lines = [
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+        ]
         for loc, when in entries:
             lastmod = f"<lastmod>{when.isoformat()}</lastmod>" if when else ""
             lines.append(f"  <url><loc>{html.escape(loc)}</loc>{lastmod}</url>")
@@ -190,9 +237,20 @@ class _Renderer:
 
     def _meta(self, post: Post) -> str:
         """What listings and neighbours show of a post."""
-        return "\x1f".join((post.key, post.url, post.title, post.date.isoformat() if post.date else "",
-                            post.summary, post.location, str(post.day), ",".join(post.tags),
-                            str(bool(post.dream)), str(post.words)))
+        return "\x1f".join(
+            (
+                post.key,
+                post.url,
+                post.title,
+                post.date.isoformat() if post.date else "",
+                post.summary,
+                post.location,
+                str(post.day),
+                ",".join(post.tags),
+                str(bool(post.dream)),
+                str(post.words),
+            )
+        )
 
 
 _REDIRECT = """<!doctype html>
@@ -221,8 +279,12 @@ def _copies(site: Site, theme: Theme, inventory: Inventory) -> Iterator[Job]:
             files[post.url + f.rel.removeprefix(base)] = (f.path, f"content/{f.rel}")
     for output, (path, source) in files.items():
         st = path.stat()
-        yield Job(output, digest(_CACHE_VERSION, str(path), str(st.st_size), str(st.st_mtime_ns)),
-                  _reader(path), source)
+        yield Job(
+            output,
+            digest(_CACHE_VERSION, str(path), str(st.st_size), str(st.st_mtime_ns)),
+            _reader(path),
+            source,
+        )
 
 
 def _reader(path: Path) -> Callable[[], bytes]:

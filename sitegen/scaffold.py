@@ -38,7 +38,8 @@ _TEXTS = {
         "author": "Me",
         "post_slug": "hello",
         "post": 'title = "Hello"\nlocation = "Home"',
-        "post_body": "The first entry. Write the next one with `sitegen new \"Title\"`, or by hand in "
+        "post_body": 'The first entry. Write the next one with `sitegen new "Title"`, '
+        "or by hand in "
         "content/posts/.\n",
         "about": '+++\ntitle = "About"\n+++\n\nWho writes here, and why.\n',
         "about_name": "about.md",
@@ -50,9 +51,10 @@ _TEXTS = {
         "author": "Ich",
         "post_slug": "hallo",
         "post": 'title = "Hallo"\nlocation = "Zuhause"',
-        "post_body": "Der erste Eintrag. Den nächsten schreibst du mit `sitegen new \"Titel\"` "
+        "post_body": 'Der erste Eintrag. Den nächsten schreibst du mit `sitegen new "Titel"` '
         "oder von Hand in content/posts/.\n",
-        "about": '+++\ntitle = "Über uns"\nslug = "ueber-uns"\n+++\n\nWer hier schreibt, und warum.\n',
+        "about": '+++\ntitle = "Über uns"\nslug = "ueber-uns"\n+++\n\n'
+        "Wer hier schreibt, und warum.\n",
         "about_name": "ueber-uns.md",
     },
 }

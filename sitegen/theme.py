@@ -51,7 +51,7 @@ class Theme:
             jinja2.FileSystemLoader([str(f / "templates") for f in self.folders])
         ]
         prefixed = {f.name: jinja2.FileSystemLoader(str(f / "templates")) for f in self.folders}
-        loaders.append(jinja2.PrefixLoader(prefixed, delimiter="!"))  # type: ignore[arg-type]
+        loaders.append(jinja2.PrefixLoader(prefixed, delimiter="!"))
         return jinja2.Environment(
             loader=jinja2.ChoiceLoader(loaders),
             autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
@@ -70,8 +70,10 @@ def load_theme(config: Config) -> Theme:
         folder = _find(name, config.site_dir)
         if folder is None:
             where = f"{config.site_dir / 'themes' / name}"
-            raise ThemeError(f"theme {name!r} not found (looked in {where} and the built-in themes)",
-                             config.site_dir / "site.toml")
+            raise ThemeError(
+                f"theme {name!r} not found (looked in {where} and the built-in themes)",
+                config.site_dir / "site.toml",
+            )
         if folder in folders:
             raise ThemeError(f"theme {name!r} extends itself", folder / "theme.toml")
         folders.append(folder)
@@ -81,7 +83,13 @@ def load_theme(config: Config) -> Theme:
         for path in sorted((folder / "i18n").glob("*.toml")):
             strings.setdefault(path.stem, {}).update(_read_toml(path))
     files = sorted(
-        (p for f in folders for sub in ("templates", "i18n") for p in (f / sub).rglob("*") if p.is_file()),
+        (
+            p
+            for f in folders
+            for sub in ("templates", "i18n")
+            for p in (f / sub).rglob("*")
+            if p.is_file()
+        ),
     )
     theme_digest = digest(*(f"{p}" for p in files), *(p.read_bytes() for p in files))
     return Theme(folders[0].name, tuple(folders), strings, theme_digest)
@@ -89,8 +97,9 @@ def load_theme(config: Config) -> Theme:
 
 def _find(name: str, site_dir: Path) -> Path | None:
     for root in (site_dir / "themes", _CHECKOUT_THEMES, BUILTIN_THEMES):
-        if (root / name / "templates").is_dir():
-            return (root / name).resolve()
+        folder = root / name
+        if any((folder / part).exists() for part in ("theme.toml", "templates", "static")):
+            return folder.resolve()
     return None
 
 
@@ -101,7 +110,9 @@ def _read_manifest(folder: Path) -> dict[str, str]:
     data = _read_toml(path)
     unknown = set(data) - {"name", "extends", "description"}
     if unknown:
-        raise ThemeError(f"unknown key {sorted(unknown)[0]!r} (known: name, extends, description)", path)
+        raise ThemeError(
+            f"unknown key {sorted(unknown)[0]!r} (known: name, extends, description)", path
+        )
     return data
 
 

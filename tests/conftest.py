@@ -77,7 +77,9 @@ def read(site: Path, output: str) -> str:
     return (site / "output" / output).read_text(encoding="utf-8")
 
 
-def run_cli(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run `python -m sitegen` as a user would, in a separate process."""
     return subprocess.run(
         [sys.executable, "-m", "sitegen", *map(str, args)],
@@ -91,4 +93,12 @@ def run_cli(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | No
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file below folder with its bytes."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/expected")

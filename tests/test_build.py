@@ -12,14 +12,18 @@ from .conftest import MakeSite, build_site, post, read, run_cli, snapshot
 
 
 def small_site(make_site: MakeSite) -> Path:
-    return make_site({
-        "content/posts/2013-06-26-a.md": post("A", "2013-06-26T06:25:00+02:00", tags=["Eins"]),
-        "content/posts/2013-06-27-b.md": post("B", "2013-06-27T06:25:00+02:00", tags=["Eins"]),
-        "content/posts/2013-06-28-c.md": post("C", "2013-06-28T06:25:00+02:00"),
-        "content/posts/2013-06-29-d/index.md": post("D", "2013-06-29T06:25:00+02:00", "![x](bild.txt)"),
-        "content/posts/2013-06-29-d/bild.txt": "bild",
-        "content/pages/about.md": '+++\ntitle = "Über"\n+++\nText.\n',
-    })
+    return make_site(
+        {
+            "content/posts/2013-06-26-a.md": post("A", "2013-06-26T06:25:00+02:00", tags=["Eins"]),
+            "content/posts/2013-06-27-b.md": post("B", "2013-06-27T06:25:00+02:00", tags=["Eins"]),
+            "content/posts/2013-06-28-c.md": post("C", "2013-06-28T06:25:00+02:00"),
+            "content/posts/2013-06-29-d/index.md": post(
+                "D", "2013-06-29T06:25:00+02:00", "![x](bild.txt)"
+            ),
+            "content/posts/2013-06-29-d/bild.txt": "bild",
+            "content/pages/about.md": '+++\ntitle = "Über"\n+++\nText.\n',
+        }
+    )
 
 
 def test_a_failed_build_leaves_the_previous_output_untouched(make_site: MakeSite) -> None:
@@ -41,10 +45,14 @@ def test_an_unknown_template_variable_fails_before_anything_is_written(make_site
     (site / "content/posts/2013-06-26-a.md").write_text(post("A neu", "2013-06-26T06:25:00+02:00"))
     (site / "themes/mine").mkdir(parents=True)
     (site / "themes/mine/theme.toml").write_text('extends = "default"\n')
-    (site / "site.toml").write_text((site / "site.toml").read_text().replace("paginate", 'theme = "mine"\npaginate'))
+    (site / "site.toml").write_text(
+        (site / "site.toml").read_text().replace("paginate", 'theme = "mine"\npaginate')
+    )
     override = site / "themes/mine/templates/page.html"
     override.parent.mkdir(parents=True)
-    override.write_text('{% extends "default!page.html" %}\n{% block main %}\n{{ post.colour }}\n{% endblock %}\n')
+    override.write_text(
+        '{% extends "default!page.html" %}\n{% block main %}\n{{ post.colour }}\n{% endblock %}\n'
+    )
     result = run_cli("build", "--site", site)
     assert result.returncode == 1
     assert "templates/page.html:3:" in result.stderr and "colour" in result.stderr
@@ -53,8 +61,9 @@ def test_an_unknown_template_variable_fails_before_anything_is_written(make_site
     assert snapshot(site / "output") == before
 
 
-def test_two_builds_of_the_same_input_give_the_same_bytes(make_site: MakeSite, tmp_path: Path,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_two_builds_of_the_same_input_give_the_same_bytes(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     site = small_site(make_site)
     build_site(site, out_dir=tmp_path / "one")
@@ -62,7 +71,9 @@ def test_two_builds_of_the_same_input_give_the_same_bytes(make_site: MakeSite, t
     assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
 
 
-def test_source_date_epoch_decides_what_is_future(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_source_date_epoch_decides_what_is_future(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
     site = make_site({"content/posts/2020-05-01-mai.md": post("Mai", "2020-05-01T08:00:00+02:00")})
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1577836800))  # 2020-01-01
     assert build_site(site).skipped_future == 1
@@ -118,7 +129,9 @@ def test_a_deleted_post_is_pruned(make_site: MakeSite) -> None:
 def test_incremental_output_equals_a_clean_build(make_site: MakeSite, tmp_path: Path) -> None:
     site = small_site(make_site)
     build_site(site)
-    (site / "content/posts/2013-06-27-b.md").write_text(post("B neu", "2013-06-27T06:25:00+02:00", tags=["Zwei"]))
+    (site / "content/posts/2013-06-27-b.md").write_text(
+        post("B neu", "2013-06-27T06:25:00+02:00", tags=["Zwei"])
+    )
     build_site(site)
     build_site(site, out_dir=tmp_path / "clean")
     assert snapshot(site / "output") == snapshot(tmp_path / "clean")
@@ -145,7 +158,9 @@ def test_the_output_folder_may_not_hold_the_site(make_site: MakeSite) -> None:
 
 def test_cli_build_prints_one_summary_line(make_site: MakeSite) -> None:
     site = small_site(make_site)
-    (site / "content/posts/2013-07-01-e.md").write_text(post("E", "2013-07-01T06:25:00+02:00", draft=True))
+    (site / "content/posts/2013-07-01-e.md").write_text(
+        post("E", "2013-07-01T06:25:00+02:00", draft=True)
+    )
     result = run_cli("build", "--site", site)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
@@ -157,10 +172,14 @@ def test_cli_build_prints_one_summary_line(make_site: MakeSite) -> None:
 def test_cli_base_url_and_out(make_site: MakeSite, tmp_path: Path) -> None:
     site = small_site(make_site)
     out = tmp_path / "public"
-    result = run_cli("build", "--site", site, "--out", out, "--base-url", "https://user.github.io/blog/")
+    result = run_cli(
+        "build", "--site", site, "--out", out, "--base-url", "https://user.github.io/blog/"
+    )
     assert result.returncode == 0, result.stderr
-    assert 'href="/blog/2013/06/26/a/"' in (out / "index.html").read_text() or \
-        'href="/blog/2013/06/29/d/"' in (out / "index.html").read_text()
+    assert (
+        'href="/blog/2013/06/26/a/"' in (out / "index.html").read_text()
+        or 'href="/blog/2013/06/29/d/"' in (out / "index.html").read_text()
+    )
 
 
 @pytest.mark.parametrize("command", [["--help"], ["build", "--help"], ["init", "--help"]])
@@ -183,7 +202,7 @@ def test_init_creates_a_site_that_builds(tmp_path: Path) -> None:
 def test_missing_theme_is_named(make_site: MakeSite) -> None:
     site = small_site(make_site)
     toml = site / "site.toml"
-    toml.write_text(toml.read_text().replace('paginate = 2', 'paginate = 2\ntheme = "fehlt"'))
+    toml.write_text(toml.read_text().replace("paginate = 2", 'paginate = 2\ntheme = "fehlt"'))
     result = run_cli("build", "--site", site)
     assert result.returncode == 1
     assert "theme 'fehlt' not found" in result.stderr and "site.toml" in result.stderr
@@ -191,10 +210,12 @@ def test_missing_theme_is_named(make_site: MakeSite) -> None:
 
 def test_posts_are_sorted_by_instant_not_by_local_clock(make_site: MakeSite) -> None:
     # 6:00 in Istanbul is 5:00 in Berlin: earlier than 5:30 in Berlin.
-    site = make_site({
-        "content/posts/x-istanbul.md": post("Istanbul", "2020-01-01T06:00:00+03:00"),
-        "content/posts/x-berlin.md": post("Berlin", "2020-01-01T05:30:00+01:00"),
-    })
+    site = make_site(
+        {
+            "content/posts/x-istanbul.md": post("Istanbul", "2020-01-01T06:00:00+03:00"),
+            "content/posts/x-berlin.md": post("Berlin", "2020-01-01T05:30:00+01:00"),
+        }
+    )
     build_site(site)
     index = read(site, "index.html")
     assert index.index("Berlin") < index.index("Istanbul")

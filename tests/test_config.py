@@ -23,16 +23,21 @@ def test_settings_are_read_with_types(make_site: MakeSite) -> None:
 
 
 def test_base_url_gets_a_trailing_slash_and_gives_the_base_path(make_site: MakeSite) -> None:
-    site = make_site({"site.toml": SITE_TOML.replace("https://example.org/", "https://user.github.io/blog")})
+    site = make_site(
+        {"site.toml": SITE_TOML.replace("https://example.org/", "https://user.github.io/blog")}
+    )
     config = load_config(site)
     assert config.base_url == "https://user.github.io/blog/"
     assert config.base_path == "/blog/"
 
 
 def test_every_problem_is_reported_at_once_with_its_dotted_path(make_site: MakeSite) -> None:
-    broken = SITE_TOML.replace('language = "de"', 'language = "de"\ncolour = "blue"').replace(
-        "paginate = 2", 'paginate = "zwei"'
-    ) + "\n[images]\nwidths = [480, -1, \"big\"]\n"
+    broken = (
+        SITE_TOML.replace('language = "de"', 'language = "de"\ncolour = "blue"').replace(
+            "paginate = 2", 'paginate = "zwei"'
+        )
+        + '\n[images]\nwidths = [480, -1, "big"]\n'
+    )
     site = make_site({"site.toml": broken})
     with pytest.raises(ConfigError) as caught:
         load_config(site)
@@ -41,11 +46,15 @@ def test_every_problem_is_reported_at_once_with_its_dotted_path(make_site: MakeS
     assert "paginate: must be a positive integer" in problems
     assert "images.widths[1]: must be a positive integer" in problems
     assert "images.widths[2]: must be a positive integer" in problems
-    assert all(line.startswith(str(Path(caught.value.path))) for line in str(caught.value).splitlines())
+    assert all(
+        line.startswith(str(Path(caught.value.path))) for line in str(caught.value).splitlines()
+    )
 
 
 def test_unknown_timezone_and_bad_base_url_are_named(make_site: MakeSite) -> None:
-    text = SITE_TOML.replace("Europe/Berlin", "Europe/Atlantis").replace("https://example.org/", "example.org")
+    text = SITE_TOML.replace("Europe/Berlin", "Europe/Atlantis").replace(
+        "https://example.org/", "example.org"
+    )
     site = make_site({"site.toml": text})
     with pytest.raises(ConfigError) as caught:
         load_config(site)

@@ -12,18 +12,31 @@ NOW = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 
 
 def five_posts(make_site: MakeSite, toml: str = SITE_TOML) -> object:
-    return make_site({
-        "site.toml": toml,
-        "content/posts/2013-06-26-dschungel.md": post(
-            "Es ist ein Dschungel", "2013-06-26T06:25:00+02:00", location="Berlin", tags=["Werkstatt"]),
-        "content/posts/2013-07-01-leim.md": post("Leim", "2013-07-01T07:00:00+02:00", tags=["Werkstatt", "Bücher"]),
-        "content/posts/2014-03-05-papier.md": post("Papier", "2014-03-05T21:10:00+01:00", tags=["Bücher"]),
-        "content/posts/2015-05-05-entwurf.md": post("Entwurf", "2015-05-05T10:00:00+02:00", draft=True),
-        "content/posts/2030-01-01-zukunft.md": post("Zukunft", "2030-01-01T10:00:00+01:00"),
-        "content/posts/2016-08-09-istanbul.md": post(
-            "Istanbul", "2016-08-09T06:05:00+03:00", location="Istanbul", day=1700),
-        "content/pages/about.md": '+++\ntitle = "Über uns"\nslug = "ueber-uns"\n+++\nWir.\n',
-    })
+    return make_site(
+        {
+            "site.toml": toml,
+            "content/posts/2013-06-26-dschungel.md": post(
+                "Es ist ein Dschungel",
+                "2013-06-26T06:25:00+02:00",
+                location="Berlin",
+                tags=["Werkstatt"],
+            ),
+            "content/posts/2013-07-01-leim.md": post(
+                "Leim", "2013-07-01T07:00:00+02:00", tags=["Werkstatt", "Bücher"]
+            ),
+            "content/posts/2014-03-05-papier.md": post(
+                "Papier", "2014-03-05T21:10:00+01:00", tags=["Bücher"]
+            ),
+            "content/posts/2015-05-05-entwurf.md": post(
+                "Entwurf", "2015-05-05T10:00:00+02:00", draft=True
+            ),
+            "content/posts/2030-01-01-zukunft.md": post("Zukunft", "2030-01-01T10:00:00+01:00"),
+            "content/posts/2016-08-09-istanbul.md": post(
+                "Istanbul", "2016-08-09T06:05:00+03:00", location="Istanbul", day=1700
+            ),
+            "content/pages/about.md": '+++\ntitle = "Über uns"\nslug = "ueber-uns"\n+++\nWir.\n',
+        }
+    )
 
 
 def test_index_lists_posts_newest_first_with_pagination(make_site: MakeSite) -> None:
@@ -33,7 +46,10 @@ def test_index_lists_posts_newest_first_with_pagination(make_site: MakeSite) -> 
     titles = re.findall(r'<a class="u-url" href="[^"]+">([^<]+)</a>', first)
     assert titles == ["Istanbul", "Papier"]
     second = read(site, "page/2/index.html")
-    assert re.findall(r'<a class="u-url" href="[^"]+">([^<]+)</a>', second) == ["Leim", "Es ist ein Dschungel"]
+    assert re.findall(r'<a class="u-url" href="[^"]+">([^<]+)</a>', second) == [
+        "Leim",
+        "Es ist ein Dschungel",
+    ]
     assert 'href="/page/2/" rel="next"' in first
     assert 'href="/" rel="prev"' in second
     assert report.posts == 4
@@ -58,7 +74,9 @@ def test_tags_years_and_neighbours(make_site: MakeSite) -> None:
     site = five_posts(make_site)
     build_site(site, now=NOW)
     tag = read(site, "tags/buecher/index.html")
-    assert "Schlagwort „Bücher“" in tag and "Papier" in tag and "Leim" in tag and "Istanbul" not in tag
+    assert (
+        "Schlagwort „Bücher“" in tag and "Papier" in tag and "Leim" in tag and "Istanbul" not in tag
+    )
     tags = read(site, "tags/index.html")
     assert 'href="/tags/werkstatt/"' in tags and "2 Einträge" in tags
     year = read(site, "2013/index.html")
@@ -78,7 +96,11 @@ def test_diary_line_shows_local_time_of_writing_and_day(make_site: MakeSite) -> 
     assert "Mittwoch, 26. Juni 2013" in page
     istanbul = read(site, "2016/08/09/istanbul/index.html")
     # 6:05 in Istanbul, not converted to Berlin's 5:05; the given day wins over the count.
-    assert "Istanbul</span>, <time" in istanbul and ">6:05</time>" in istanbul and "Tag 1700" in istanbul
+    assert (
+        "Istanbul</span>, <time" in istanbul
+        and ">6:05</time>" in istanbul
+        and "Tag 1700" in istanbul
+    )
     assert any("day = 1700" in str(w) and "istanbul.md:5" in str(w) for w in report.warnings)
 
 
@@ -121,16 +143,22 @@ def test_every_url_honours_the_base_path(make_site: MakeSite) -> None:
 
 
 def test_custom_permalink(make_site: MakeSite) -> None:
-    toml = SITE_TOML.replace('timezone = "Europe/Berlin"', 'timezone = "Europe/Berlin"\npermalink = "/{year}/{slug}/"')
+    toml = SITE_TOML.replace(
+        'timezone = "Europe/Berlin"', 'timezone = "Europe/Berlin"\npermalink = "/{year}/{slug}/"'
+    )
     site = five_posts(make_site, toml)
     build_site(site, now=NOW)
     assert "Leim" in read(site, "2013/leim/index.html")
 
 
 def test_aliases_redirect_to_the_post(make_site: MakeSite) -> None:
-    site = make_site({
-        "content/posts/2013-06-26-a.md": post("A", "2013-06-26T06:25:00+02:00", aliases=["/alt/a.html", "/2013/06/a-alt/"]),
-    })
+    site = make_site(
+        {
+            "content/posts/2013-06-26-a.md": post(
+                "A", "2013-06-26T06:25:00+02:00", aliases=["/alt/a.html", "/2013/06/a-alt/"]
+            ),
+        }
+    )
     build_site(site)
     redirect = read(site, "alt/a.html")
     assert 'content="0; url=/2013/06/26/a/"' in redirect
