@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import output
+from . import __version__, output
 from .assemble import assemble
-from .config import load_config
+from .cache import ParseCache
+from .config import Config, load_config
 from .discover import discover
 from .errors import BuildErrors, SitegenError
-from .model import Notice, Post
+from .model import Document, Notice, Post
+from .parallel import parallel_map
 from .parse import parse_document
 from .render import plan
 from .text import digest
@@ -45,6 +48,8 @@ class BuildReport:
     pruned: tuple[str, ...]
     posts: int
     pages: int
+    parsed: int
+    """Documents parsed this build; the others came unchanged from the cache."""
     skipped_drafts: int
     skipped_future: int
     seconds: float
@@ -74,22 +79,19 @@ def build(options: BuildOptions) -> BuildReport:
     inventory = discover(config)
     theme = load_theme(config)
 
-    documents: list[Post] = []
-    errors: list[SitegenError] = []
-    for document in inventory.documents:
-        try:
-            documents.append(parse_document(document, config))
-        except SitegenError as e:
-            errors.append(e)
-    if errors:
-        raise BuildErrors(errors)
+    cache = ParseCache(site_dir / CACHE_DIR / "parsed.sqlite", digest(code_digest(), repr(config)))
+    try:
+        documents, parsed = _parse_all(inventory.documents, config, cache)
+        cache.save({d.source.rel for d in inventory.documents})
+    finally:
+        cache.close()
 
     site = assemble(config, documents, options.now or build_time(), options.drafts)
     jobs = plan(site, theme, inventory)
     output.check_plan(jobs)
-    manifest = site_dir / CACHE_DIR / f"outputs-{digest(str(out_dir))}.json"
-    produced = output.produce(jobs, out_dir, manifest)
-    report = output.write(jobs, produced, out_dir, manifest)
+    manifest = site_dir / CACHE_DIR / f"outputs-{digest(str(out_dir), code_digest())}.json"
+    staged = output.produce(jobs, out_dir, manifest)
+    report = output.write(jobs, staged, out_dir, manifest)
     return BuildReport(
         out_dir=out_dir,
         outputs=len(jobs),
@@ -98,11 +100,50 @@ def build(options: BuildOptions) -> BuildReport:
         pruned=report.pruned,
         posts=len(site.posts),
         pages=len(site.pages),
+        parsed=parsed,
         skipped_drafts=site.skipped_drafts,
         skipped_future=site.skipped_future,
         seconds=time.perf_counter() - started,
         warnings=site.warnings,
     )
+
+
+def _parse_all(
+    documents: tuple[Document, ...], config: Config, cache: ParseCache
+) -> tuple[list[Post], int]:
+    """Parse every document not in the cache, on all cores; report every broken one at once."""
+    parsed: dict[str, Post] = {}
+    todo: list[Document] = []
+    for document in documents:
+        post = cache.lookup(document)
+        if post is None:
+            todo.append(document)
+        else:
+            parsed[document.source.rel] = post
+
+    def parse(document: Document) -> Post | SitegenError:
+        try:
+            return parse_document(document, config)
+        except SitegenError as e:
+            return e
+
+    errors: list[SitegenError] = []
+    for document, result in zip(todo, parallel_map(parse, todo), strict=True):
+        if isinstance(result, SitegenError):
+            errors.append(result)
+        else:
+            parsed[document.source.rel] = result
+            cache.store(document, result)
+    if errors:
+        raise BuildErrors(errors)
+    return [parsed[d.source.rel] for d in documents], len(todo)
+
+
+@functools.cache
+def code_digest() -> str:
+    """Changes whenever sitegen's own code does, so caches never outlive the code that made them."""
+    package = Path(__file__).parent
+    return digest(__version__, *(p.read_bytes() for p in sorted(package.glob("*.py"))))
 
 
 def build_time() -> dt.datetime:

@@ -67,7 +67,9 @@ def _walk(folder: Path, relative_to: Path) -> list[SourceFile]:
 
 
 def _source(path: Path, relative_to: Path, st: os.stat_result) -> SourceFile:
-    return SourceFile(path, path.relative_to(relative_to).as_posix(), st.st_size, st.st_mtime_ns)
+    # String slicing: Path.relative_to is a measurable cost at ten thousand posts.
+    rel = str(path)[len(str(relative_to)) + 1 :].replace(os.sep, "/")
+    return SourceFile(path, rel, st.st_size, st.st_mtime_ns)
 
 
 def _scandir(folder: Path) -> list[os.DirEntry[str]]:

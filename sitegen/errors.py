@@ -23,6 +23,10 @@ class SitegenError(Exception):
         self.path = path
         self.line = line
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Errors travel back from worker processes; keep path and line on the way.
+        return (self.__class__, (self.message, self.path, self.line))
+
     def __str__(self) -> str:
         if self.path is None:
             return self.message
@@ -36,6 +40,9 @@ class ConfigError(SitegenError):
     def __init__(self, path: Path | str, problems: list[str]):
         super().__init__("\n".join(problems), path)
         self.problems = problems
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (self.__class__, (self.path, self.problems))
 
     def __str__(self) -> str:
         return "\n".join(f"{self.path}: {problem}" for problem in self.problems)
@@ -55,6 +62,9 @@ class BuildErrors(SitegenError):
     def __init__(self, errors: list[SitegenError]):
         super().__init__("\n".join(str(e) for e in errors))
         self.errors = errors
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (self.__class__, (self.errors,))
 
     def __str__(self) -> str:
         return "\n".join(str(e) for e in self.errors)

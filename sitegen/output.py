@@ -1,20 +1,40 @@
-"""Write planned jobs into the output folder: only what changed, atomically, pruning the rest."""
+"""Write planned jobs into the output folder: only what changed, atomically, pruning the rest.
+
+Stale jobs are produced first (in parallel) into a staging folder beside the output;
+only when every job has succeeded are the staged files moved into place, so a failed
+build leaves the previous output as it was.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import SitegenError
 from .model import Job
+from .parallel import parallel_map
 
 log = logging.getLogger(__name__)
 
 _MANIFEST_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Staged:
+    """Jobs produced this build, waiting in the staging folder to be moved into place."""
+
+    folder: Path
+    files: dict[str, Path]
+    """Output path -> staged file, only for outputs whose bytes changed."""
+    produced: int
+    previous: frozenset[str]
+    """Outputs of the last build into this folder; empty when unknown."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,31 +54,58 @@ def check_plan(jobs: list[Job]) -> None:
             raise SitegenError(f"{job.source} and {other.source} would both write /{job.output}")
 
 
-def produce(jobs: list[Job], out_dir: Path, manifest_path: Path) -> dict[str, bytes]:
-    """Make the bytes of every job whose key changed since the last build."""
+def produce(jobs: list[Job], out_dir: Path, manifest_path: Path) -> Staged:
+    """Run every job whose key changed since the last build; stage the bytes that differ."""
     previous = _load_manifest(manifest_path)
+    base = f"{out_dir}{os.sep}"
     stale = [
-        j for j in jobs if previous.get(j.output) != j.key or not (out_dir / j.output).is_file()
+        j for j in jobs if previous.get(j.output) != j.key or not os.path.isfile(base + j.output)
     ]
-    return {job.output: job.produce() for job in stale}
+    folder = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=_parent(out_dir)))
+
+    def stage(job: Job) -> tuple[str, str | None]:
+        data = job.produce()
+        if _same_bytes(out_dir / job.output, data):
+            return job.output, None
+        fd, name = tempfile.mkstemp(dir=folder)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        return job.output, name
+
+    try:
+        results = parallel_map(stage, stale)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    files = {output: Path(name) for output, name in results if name is not None}
+    return Staged(folder, files, len(stale), frozenset(previous))
 
 
-def write(
-    jobs: list[Job], produced: dict[str, bytes], out_dir: Path, manifest_path: Path
-) -> WriteReport:
-    """Write produced bytes that differ from what is on disk; prune outputs no job made."""
+def discard(staged: Staged) -> None:
+    shutil.rmtree(staged.folder, ignore_errors=True)
+
+
+def write(jobs: list[Job], staged: Staged, out_dir: Path, manifest_path: Path) -> WriteReport:
+    """Move staged files into place and prune outputs that no job made."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for output, data in sorted(produced.items()):
-        target = out_dir / output
-        if _same_bytes(target, data):
-            continue
-        _atomic_write(target, data)
-        written.append(output)
+    try:
+        for output, staged_file in sorted(staged.files.items()):
+            target = out_dir / output
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.chmod(staged_file, 0o644)
+            os.replace(staged_file, target)
+    finally:
+        discard(staged)
     wanted = {j.output for j in jobs}
-    pruned = _prune(out_dir, wanted)
+    pruned = _prune(out_dir, wanted, staged.previous)
     _save_manifest(manifest_path, {j.output: j.key for j in jobs})
-    return WriteReport(tuple(written), len(jobs) - len(written), tuple(pruned))
+    written = tuple(sorted(staged.files))
+    return WriteReport(written, len(jobs) - len(written), tuple(pruned))
+
+
+def _parent(out_dir: Path) -> Path:
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    return out_dir.parent
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:
@@ -83,20 +130,25 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def _prune(out_dir: Path, wanted: set[str]) -> list[str]:
-    pruned: list[str] = []
-    for root, dirs, files in os.walk(out_dir, topdown=False):
-        for name in files:
-            path = Path(root, name)
-            rel = path.relative_to(out_dir).as_posix()
-            if rel not in wanted:
-                path.unlink()
-                pruned.append(rel)
-        for name in dirs:
-            folder = Path(root, name)
-            if not any(folder.iterdir()):
-                folder.rmdir()
-    return sorted(pruned)
+def _prune(out_dir: Path, wanted: set[str], previous: frozenset[str]) -> list[str]:
+    """Delete outputs no job made: those of the last build, or all found when it is unknown."""
+    if previous:
+        gone = sorted(previous - wanted)
+    else:
+        prefix = len(str(out_dir)) + 1
+        found = (
+            os.path.join(root, n)[prefix:] for root, _, names in os.walk(out_dir) for n in names
+        )
+        gone = sorted(rel for rel in (f.replace(os.sep, "/") for f in found) if rel not in wanted)
+    folders: set[Path] = set()
+    for rel in gone:
+        path = out_dir / rel
+        path.unlink(missing_ok=True)
+        folders.update(p for p in path.parents if out_dir in p.parents)
+    for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
+        with contextlib.suppress(OSError):  # not empty: other outputs live there
+            folder.rmdir()
+    return gone
 
 
 def _load_manifest(path: Path) -> dict[str, str]:
@@ -111,6 +163,5 @@ def _load_manifest(path: Path) -> dict[str, str]:
 
 
 def _save_manifest(path: Path, outputs: dict[str, str]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps({"version": _MANIFEST_VERSION, "outputs": outputs}, sort_keys=True, indent=0)
     _atomic_write(path, text.encode("utf-8"))

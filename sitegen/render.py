@@ -68,14 +68,18 @@ class _Renderer:
             tag_slug=slugify,
         )
         self.env.filters["content"] = self.content
-        meta = [self._meta(p) for p in (*site.posts, *site.pages)]
+        self.metas = {p.key: digest(self._meta(p)) for p in (*site.posts, *site.pages)}
+        # What every page shows of the whole site: the navigation and the footer.
         self.base_key = digest(
             _CACHE_VERSION,
             repr(self.config),
             theme.digest,
-            *(self._meta(p) for p in site.nav_pages),
+            str(site.years[0].year if site.years else ""),
+            str(bool(site.tags)),
+            *(self.metas[p.key] for p in site.nav_pages),
         )
-        self.all_key = digest(self.base_key, *meta)
+        self.all_key = digest(self.base_key, *self.metas.values())
+        """Covers the metadata of every post and page."""
 
     # Template helpers -------------------------------------------------
 
@@ -118,7 +122,7 @@ class _Renderer:
             key = digest(
                 self.base_key,
                 post.digest,
-                *(self._meta(n) for n in neighbours if n),
+                *(self.metas[n.key] for n in neighbours if n),
                 *(site.urls.get(r.target, "") for r in post.refs),
             )
             yield self._page(
@@ -149,9 +153,11 @@ class _Renderer:
             posts = tuple(site.posts[i] for i in year.posts)
             yield from self._listings("year", str(year.year), f"{year.year}/", posts)
         if site.tags:
-            yield self._page("tags/index.html", self.all_key, "tags.html", "tags", page_url="tags/")
+            key = digest(self.base_key, *(f"{t.slug}:{t.name}:{len(t.posts)}" for t in site.tags))
+            yield self._page("tags/index.html", key, "tags.html", "tags", page_url="tags/")
         yield self._page("404.html", self.base_key, "404.html", "404", page_url="404.html")
-        yield Job("sitemap.xml", self.all_key, self._sitemap, "sitemap")
+        dates = (f"{p.url} {p.updated or p.date}" for p in (*site.posts, *site.pages))
+        yield Job("sitemap.xml", digest(self.base_key, *dates), self._sitemap, "sitemap")
         yield Job("robots.txt", self.base_key, self._robots, "robots.txt")
 
     def _listings(
@@ -174,9 +180,16 @@ class _Renderer:
                 newer_url=page_url(number - 1) if number > 1 else None,
                 older_url=page_url(number + 1) if number < len(chunks) else None,
             )
+            # A listing page changes only when what it shows changes.
+            key = digest(
+                self.base_key,
+                f"{kind}|{title}|{listing.url}|{number}|{len(chunks)}",
+                *(self.metas[p.key] for p in chunk),
+                *((str(y.year) for y in self.site.years) if kind == "year" else ()),
+            )
             yield self._page(
                 f"{listing.url}index.html",
-                self.all_key,
+                key,
                 f"{kind}.html",
                 kind,
                 listing=listing,
@@ -248,7 +261,6 @@ class _Renderer:
                 str(post.day),
                 ",".join(post.tags),
                 str(bool(post.dream)),
-                str(post.words),
             )
         )
 

@@ -67,6 +67,6 @@ def digest(*parts: str | bytes) -> str:
     h = hashlib.blake2b(digest_size=16)
     for part in parts:
         data = part.encode("utf-8") if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "little"))
+        h.update(b"%d:" % len(data))
         h.update(data)
     return h.hexdigest()

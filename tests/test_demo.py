@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import datetime as dt
 import os
 import re
 import shutil
