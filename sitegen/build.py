@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import __version__, output
 from .assemble import assemble
-from .cache import ParseCache
+from .cache import Entry, ParseCache
 from .config import Config, load_config
 from .discover import discover
 from .errors import BuildErrors, SitegenError
@@ -121,19 +121,20 @@ def _parse_all(
         else:
             parsed[document.source.rel] = post
 
-    def parse(document: Document) -> Post | SitegenError:
+    def parse(document: Document) -> tuple[Post, Entry] | SitegenError:
         try:
-            return parse_document(document, config)
+            post = parse_document(document, config)
         except SitegenError as e:
             return e
+        return post, cache.entry(document, post)
 
     errors: list[SitegenError] = []
     for document, result in zip(todo, parallel_map(parse, todo), strict=True):
         if isinstance(result, SitegenError):
             errors.append(result)
         else:
-            parsed[document.source.rel] = result
-            cache.store(document, result)
+            parsed[document.source.rel] = result[0]
+            cache.store(result[1])
     if errors:
         raise BuildErrors(errors)
     return [parsed[d.source.rel] for d in documents], len(todo)

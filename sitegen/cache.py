@@ -24,6 +24,9 @@ from .text import digest
 
 _SCHEMA = 2
 
+Entry = tuple[str, str, str, str, str, str]
+"""A cache row: key, version, stat, source digest, JSON of the post, its HTML body."""
+
 
 class ParseCache:
     """Parsed posts by content key; `lookup` answers only for an unchanged source."""
@@ -43,7 +46,7 @@ class ParseCache:
         self.rows: dict[str, tuple[str, str, str, str]] = {
             key: (stat, dg, data, html) for key, stat, dg, data, html in rows
         }
-        self.pending: list[tuple[str, str, str, str, str, str]] = []
+        self.pending: list[Entry] = []
 
     def lookup(self, document: Document) -> Post | None:
         """The cached post when the file (and its bundle) is unchanged: stat first, bytes second."""
@@ -62,20 +65,16 @@ class ParseCache:
         fields["html"] = html
         return typing.cast(Post, _decode(Post, fields))
 
-    def store(self, document: Document, post: Post) -> None:
+    def entry(self, document: Document, post: Post) -> Entry:
+        """The row that stores `post`; made apart from `store` so workers can make it."""
         fields = _encode(post)
         html = fields.pop("html")
         data = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
-        self.pending.append(
-            (
-                document.source.rel,
-                self.version,
-                stat_key(document),
-                content_digest(document),
-                data,
-                html,
-            )
-        )
+        rel = document.source.rel
+        return (rel, self.version, stat_key(document), content_digest(document), data, html)
+
+    def store(self, entry: Entry) -> None:
+        self.pending.append(entry)
 
     def save(self, keep: set[str]) -> None:
         """Write new entries; forget documents that no longer exist."""

@@ -13,6 +13,7 @@ import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,9 +31,11 @@ class Staged:
     """Jobs produced this build, waiting in the staging folder to be moved into place."""
 
     folder: Path
-    files: dict[str, Path]
-    """Output path -> staged file, only for outputs whose bytes changed."""
-    produced: int
+    """Mirrors the output folder's layout."""
+    files: tuple[str, ...]
+    """Outputs whose bytes changed, sorted."""
+    complete: bool
+    """Every output is staged: the staging folder can replace the output folder whole."""
     previous: frozenset[str]
     """Outputs of the last build into this folder; empty when unknown."""
 
@@ -62,23 +65,23 @@ def produce(jobs: list[Job], out_dir: Path, manifest_path: Path) -> Staged:
         j for j in jobs if previous.get(j.output) != j.key or not os.path.isfile(base + j.output)
     ]
     folder = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=_parent(out_dir)))
+    folders = _Folders(folder)
 
-    def stage(job: Job) -> tuple[str, str | None]:
+    def stage(job: Job) -> str | None:
         data = job.produce()
-        if _same_bytes(out_dir / job.output, data):
-            return job.output, None
-        fd, name = tempfile.mkstemp(dir=folder)
-        with os.fdopen(fd, "wb") as f:
+        if _same_bytes(base + job.output, data):
+            return None
+        with open(folders.ready(job.output), "wb") as f:
             f.write(data)
-        return job.output, name
+        return job.output
 
     try:
         results = parallel_map(stage, stale)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    files = {output: Path(name) for output, name in results if name is not None}
-    return Staged(folder, files, len(stale), frozenset(previous))
+    files = tuple(sorted(r for r in results if r is not None))
+    return Staged(folder, files, len(files) == len(jobs), frozenset(previous))
 
 
 def discard(staged: Staged) -> None:
@@ -87,20 +90,61 @@ def discard(staged: Staged) -> None:
 
 def write(jobs: list[Job], staged: Staged, out_dir: Path, manifest_path: Path) -> WriteReport:
     """Move staged files into place and prune outputs that no job made."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        for output, staged_file in sorted(staged.files.items()):
-            target = out_dir / output
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.chmod(staged_file, 0o644)
-            os.replace(staged_file, target)
-    finally:
-        discard(staged)
     wanted = {j.output for j in jobs}
-    pruned = _prune(out_dir, wanted, staged.previous)
+    if staged.complete and not _foreign(out_dir, wanted):
+        # Nothing of the old output survives: swap whole folders instead of moving files.
+        pruned = _swap(staged.folder, out_dir, wanted)
+    else:
+        folders = _Folders(out_dir)
+        try:
+            for output in staged.files:
+                os.replace(staged.folder / output, folders.ready(output))
+        finally:
+            discard(staged)
+        pruned = _prune(out_dir, wanted, staged.previous)
     _save_manifest(manifest_path, {j.output: j.key for j in jobs})
-    written = tuple(sorted(staged.files))
-    return WriteReport(written, len(jobs) - len(written), tuple(pruned))
+    return WriteReport(staged.files, len(jobs) - len(staged.files), tuple(pruned))
+
+
+class _Folders:
+    """Creates the folders below `root` that outputs need, each once."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.made: set[str] = set()
+
+    def ready(self, output: str) -> str:
+        parent, _, _ = output.rpartition("/")
+        if parent and parent not in self.made:
+            os.makedirs(self.root / parent, exist_ok=True)
+            self.made.add(parent)
+        return f"{self.root}{os.sep}{output}"
+
+
+def _foreign(out_dir: Path, wanted: set[str]) -> bool:
+    """Does the output folder hold hidden entries (a .git of a deploy checkout) we did not make?"""
+    try:
+        names = os.listdir(out_dir)
+    except FileNotFoundError:
+        return False
+    made = {w.split("/", 1)[0] for w in wanted}
+    return any(n.startswith(".") and n not in made for n in names)
+
+
+def _swap(staging: Path, out_dir: Path, wanted: set[str]) -> list[str]:
+    os.chmod(staging, 0o755)  # mkdtemp made it private
+    if not out_dir.exists():
+        os.rename(staging, out_dir)
+        return []
+    trash = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+    os.rename(out_dir, trash / "old")
+    os.rename(staging, out_dir)
+    try:
+        prefix = len(str(trash / "old")) + 1
+        old = (os.path.join(r, n)[prefix:] for r, _, names in os.walk(trash / "old") for n in names)
+        return sorted(rel for rel in (o.replace(os.sep, "/") for o in old) if rel not in wanted)
+    finally:
+        shutil.rmtree(trash, ignore_errors=True)
 
 
 def _parent(out_dir: Path) -> Path:
@@ -108,11 +152,12 @@ def _parent(out_dir: Path) -> Path:
     return out_dir.parent
 
 
-def _same_bytes(path: Path, data: bytes) -> bool:
+def _same_bytes(path: str, data: bytes) -> bool:
     try:
-        if path.stat().st_size != len(data):
+        if os.stat(path).st_size != len(data):
             return False
-        return path.read_bytes() == data
+        with open(path, "rb") as f:
+            return f.read() == data
     except OSError:
         return False
 
@@ -137,7 +182,7 @@ def _prune(out_dir: Path, wanted: set[str], previous: frozenset[str]) -> list[st
     else:
         prefix = len(str(out_dir)) + 1
         found = (
-            os.path.join(root, n)[prefix:] for root, _, names in os.walk(out_dir) for n in names
+            os.path.join(root, n)[prefix:] for root, _, names in _walk_own(out_dir) for n in names
         )
         gone = sorted(rel for rel in (f.replace(os.sep, "/") for f in found) if rel not in wanted)
     folders: set[Path] = set()
@@ -149,6 +194,14 @@ def _prune(out_dir: Path, wanted: set[str], previous: frozenset[str]) -> list[st
         with contextlib.suppress(OSError):  # not empty: other outputs live there
             folder.rmdir()
     return gone
+
+
+def _walk_own(out_dir: Path) -> Iterator[tuple[str, list[str], list[str]]]:
+    """Walk the output folder, leaving out hidden folders at its top (a deploy's .git)."""
+    for root, dirs, names in os.walk(out_dir):
+        if root == str(out_dir):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+        yield root, dirs, names
 
 
 def _load_manifest(path: Path) -> dict[str, str]:

@@ -136,7 +136,7 @@ def parse_document(document: Document, config: Config) -> Post:
         tags=tuple(dict.fromkeys(t.strip() for t in values.get("tags", ()) if t.strip())),
         draft=values.get("draft", False),
         description=description,
-        words=len(plain_text(html).split()),
+        words=len(fm.body.split()),
         refs=tuple(Ref(target, line) for target, line in refs),
         files=document.bundle,
         aliases=tuple(_clean_path(a) for a in values.get("aliases", ())),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import re
 import traceback
@@ -99,7 +100,7 @@ class _Renderer:
         return self.config.origin + self.url(path)
 
     def format_date(self, value: dt.datetime | dt.date, form: str = "long") -> str:
-        return str(format_date(value, form, locale=self.config.language))
+        return _format_date(value, form, self.config.language)
 
     def format_time(self, value: dt.datetime, form: str = "short") -> str:
         # The local time of writing, as written: no conversion to the site's zone.
@@ -148,7 +149,7 @@ class _Renderer:
         yield from self._listings("index", "", "", site.posts, paginate=True)
         for tag in site.tags:
             posts = tuple(site.posts[i] for i in tag.posts)
-            yield from self._listings("tag", tag.name, f"tags/{tag.slug}/", posts)
+            yield from self._listings("tag", tag.name, f"tags/{tag.slug}/", posts, paginate=True)
         for year in site.years:
             posts = tuple(site.posts[i] for i in year.posts)
             yield from self._listings("year", str(year.year), f"{year.year}/", posts)
@@ -277,6 +278,12 @@ _REDIRECT = """<!doctype html>
 <body><p><a href="{url}">{title}</a></p></body>
 </html>
 """
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _format_date(value: dt.datetime | dt.date, form: str, language: str) -> str:
+    # Every date is shown on several pages (post, index, tag, year): Babel once for each.
+    return str(format_date(value, form, locale=language))
 
 
 def _copies(site: Site, theme: Theme, inventory: Inventory) -> Iterator[Job]:

@@ -219,3 +219,16 @@ def test_posts_are_sorted_by_instant_not_by_local_clock(make_site: MakeSite) -> 
     build_site(site)
     index = read(site, "index.html")
     assert index.index("Berlin") < index.index("Istanbul")
+
+
+def test_a_deploy_checkout_inside_output_survives(make_site: MakeSite) -> None:
+    site = small_site(make_site)
+    git = site / "output/.git"
+    git.mkdir(parents=True)
+    (git / "HEAD").write_text("ref: refs/heads/gh-pages\n")
+    (site / "output/alt.html").write_text("von Hand")
+    build_site(site)
+    assert (git / "HEAD").read_text() == "ref: refs/heads/gh-pages\n"
+    assert not (site / "output/alt.html").exists()  # everything else is sitegen's
+    build_site(site, base_url="https://example.org/neu/")  # every page changes
+    assert (git / "HEAD").exists()
