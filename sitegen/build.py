@@ -129,7 +129,7 @@ def _parse_all(
         return post, cache.entry(document, post)
 
     errors: list[SitegenError] = []
-    for document, result in zip(todo, parallel_map(parse, todo), strict=True):
+    for document, result in zip(todo, parallel_map(parse, todo, label="parsing"), strict=True):
         if isinstance(result, SitegenError):
             errors.append(result)
         else:

@@ -76,7 +76,7 @@ def produce(jobs: list[Job], out_dir: Path, manifest_path: Path) -> Staged:
         return job.output
 
     try:
-        results = parallel_map(stage, stale)
+        results = parallel_map(stage, stale, label="writing")
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import threading
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -28,8 +30,12 @@ def workers() -> int:
         return os.cpu_count() or 1
 
 
-def parallel_map(func: Callable[[T], R], items: Sequence[T], min_items: int = MIN_ITEMS) -> list[R]:
+def parallel_map(
+    func: Callable[[T], R], items: Sequence[T], min_items: int = MIN_ITEMS, label: str = ""
+) -> list[R]:
     """`[func(x) for x in items]`, spread over forked worker processes when it pays.
+
+    With a `label`, long runs show their progress on a terminal (and nothing elsewhere).
 
     Workers are forked, so `func` and `items` need not be picklable; only results
     travel back. Forking is skipped when other threads run (the dev server), since
@@ -37,16 +43,41 @@ def parallel_map(func: Callable[[T], R], items: Sequence[T], min_items: int = MI
     """
     count = min(workers(), len(items) // max(min_items // 4, 1))
     forkable = "fork" in multiprocessing.get_all_start_methods()
+    progress = Progress(label, len(items))
     if count < 2 or len(items) < min_items or not forkable or threading.active_count() > 1:
-        return [func(item) for item in items]
+        return list(progress.follow(func(item) for item in items))
     global _work
     _work = (func, items)
     try:
         with multiprocessing.get_context("fork").Pool(count) as pool:
             chunk = max(1, min(64, len(items) // (count * 8)))
-            return pool.map(_call, range(len(items)), chunksize=chunk)
+            return list(progress.follow(pool.imap(_call, range(len(items)), chunksize=chunk)))
     finally:
         _work = None
+
+
+class Progress:
+    """A one-line counter on stderr while long work runs, shown only on a terminal."""
+
+    MIN_ITEMS = 500
+
+    def __init__(self, label: str, total: int) -> None:
+        self.label = label
+        self.total = total
+        self.shown = bool(label) and total >= self.MIN_ITEMS and sys.stderr.isatty()
+
+    def follow(self, results: Iterable[R]) -> Iterator[R]:
+        last = 0.0
+        for done, result in enumerate(results, start=1):
+            now = time.monotonic()
+            if self.shown and now - last > 0.1:
+                last = now
+                sys.stderr.write(f"\r{self.label} {done}/{self.total}")
+                sys.stderr.flush()
+            yield result
+        if self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
 
 
 def _call(index: int) -> Any:

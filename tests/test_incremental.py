@@ -95,3 +95,36 @@ def test_a_title_edit_rewrites_only_the_pages_that_show_the_title(make_site: Mak
         "2012/index.html",
         "tags/thema-2/page/2/index.html",  # tag pages are paginated like the index
     }
+
+
+def test_progress_shows_on_a_terminal_and_nowhere_else(make_site: MakeSite) -> None:
+    import pty
+    import subprocess
+    import sys
+
+    site = many_posts(make_site, count=520)
+    primary, secondary = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sitegen", "build", "--site", str(site)],
+        stdin=secondary,
+        stdout=secondary,
+        stderr=secondary,
+        close_fds=True,
+    )
+    os.close(secondary)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(primary, 4096)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        seen += chunk
+    assert process.wait(timeout=120) == 0
+    os.close(primary)
+    text = seen.decode()
+    assert "parsing" in text and "/520" in text
+    assert "520 posts" in text
+    quiet = run_cli("build", "--site", site, "--out", site / "quiet")
+    assert quiet.returncode == 0 and quiet.stderr == ""
