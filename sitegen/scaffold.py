@@ -6,19 +6,26 @@ import datetime as dt
 import zoneinfo
 from pathlib import Path
 
+from . import __version__
 from .errors import SitegenError
 
 _SITE_TOML = """\
-# The settings of this site. Every key is explained in sitegen's README.
+# The settings of this site. sitegen's README explains every key.
+
 title = "{title}"
 description = "{description}"
-# Where the site will be published; every link honours its path.
+# Where the site is published. Every link honours its path, so a site at
+# https://user.github.io/blog/ works. The publishing workflow passes GitHub
+# Pages' own address with --base-url, so this one is for local builds.
 base_url = "https://example.org/"
+# de or en: the language of dates and of the theme's words.
 language = "{language}"
+# For dates written without a UTC offset, and for `sitegen new`.
 timezone = "{timezone}"
+# WordPress's shape, so imported posts keep their addresses.
 permalink = "/{{year}}/{{month}}/{{day}}/{{slug}}/"
 theme = "default"
-# Posts on each page of the front page.
+# Entries on each page of the front page and of tag pages.
 paginate = 10
 
 [author]
@@ -28,6 +35,23 @@ email = ""
 [diary]
 # Day N of the diary is counted from this date.
 day_zero = {today}
+
+[images]
+# Widths in pixels in which every photo is published (never enlarged).
+widths = [480, 960, 1600]
+
+# A podcast: posts with `audio = "episode.mp3"` become its episodes.
+# [podcast]
+# title = ""
+# description = ""
+# image = "cover.jpg"            # square artwork in content/static/, 1400 to 3000 px
+# category = "Society & Culture"
+# explicit = false
+# owner = {{ name = "", email = "" }}
+# funding = {{ url = "https://example.org/support/", text = "{support}" }}
+
+# Free-form values for themes.
+[extra]
 """
 
 _TEXTS = {
@@ -35,6 +59,7 @@ _TEXTS = {
         "title": "My diary",
         "description": "What we do and how we do it",
         "timezone": "UTC",
+        "support": "Support us",
         "author": "Me",
         "post_slug": "hello",
         "post": 'title = "Hello"\nlocation = "Home"',
@@ -48,6 +73,7 @@ _TEXTS = {
         "title": "Mein Tagebuch",
         "description": "Was wir tun, wie wir es tun",
         "timezone": "Europe/Berlin",
+        "support": "Unterstützen",
         "author": "Ich",
         "post_slug": "hallo",
         "post": 'title = "Hallo"\nlocation = "Zuhause"',
@@ -60,6 +86,64 @@ _TEXTS = {
 }
 
 _GITIGNORE = "/output/\n.sitegen-cache/\n"
+
+_WORKFLOW = """\
+# Builds the site and publishes it with GitHub Pages, on every push to main and
+# once a day, so that posts dated in the future appear on their day.
+# In the repository's settings, choose Pages > Source: GitHub Actions.
+name: Publish
+
+on:
+  push:
+    branches: [main]
+  schedule:
+    - cron: "23 4 * * *"
+  workflow_dispatch:
+
+permissions:
+  contents: read
+  pages: write
+  id-token: write
+
+concurrency:
+  group: pages
+  cancel-in-progress: false
+
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - name: Install sitegen
+        run: pip install "sitegen=={version}"
+      # Parsed posts and image variants are kept between runs: only what
+      # changed is built again.
+      - uses: actions/cache@v4
+        with:
+          path: .sitegen-cache
+          key: sitegen-${{{{ runner.os }}}}-${{{{ hashFiles('site.toml', 'content/**') }}}}
+          restore-keys: sitegen-${{{{ runner.os }}}}-
+      - id: pages
+        uses: actions/configure-pages@v5
+      - name: Build
+        run: sitegen build --base-url "${{{{ steps.pages.outputs.base_url }}}}/"
+      - uses: actions/upload-pages-artifact@v3
+        with:
+          path: output
+
+  deploy:
+    needs: build
+    runs-on: ubuntu-latest
+    environment:
+      name: github-pages
+      url: ${{{{ steps.deployment.outputs.page_url }}}}
+    steps:
+      - id: deployment
+        uses: actions/deploy-pages@v4
+"""
 
 
 def create_site(folder: Path, language: str = "en", now: dt.datetime | None = None) -> Path:
@@ -77,6 +161,7 @@ def create_site(folder: Path, language: str = "en", now: dt.datetime | None = No
         f"content/pages/{texts['about_name']}": texts["about"],
         "content/static/.gitkeep": "",
         ".gitignore": _GITIGNORE,
+        ".github/workflows/publish.yml": _WORKFLOW.format(version=__version__),
     }
     for rel, text in files.items():
         path = folder / rel

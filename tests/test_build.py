@@ -232,3 +232,34 @@ def test_a_deploy_checkout_inside_output_survives(make_site: MakeSite) -> None:
     assert not (site / "output/alt.html").exists()  # everything else is sitegen's
     build_site(site, base_url="https://example.org/neu/")  # every page changes
     assert (git / "HEAD").exists()
+
+
+def test_init_writes_a_publishing_workflow_that_passes_actionlint(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    from sitegen import __version__
+
+    assert run_cli("init", tmp_path / "blog").returncode == 0
+    workflow = tmp_path / "blog/.github/workflows/publish.yml"
+    text = workflow.read_text()
+    assert f'pip install "sitegen=={__version__}"' in text
+    assert "actions/deploy-pages" in text and "schedule:" in text and ".sitegen-cache" in text
+    import sys
+
+    beside = Path(sys.executable).parent / "actionlint"
+    actionlint = str(beside) if beside.exists() else shutil.which("actionlint")
+    assert actionlint, "actionlint is part of the test tools: pip install -e '.[test]'"
+    result = subprocess.run([actionlint, str(workflow)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_init_site_toml_shows_every_key(tmp_path: Path) -> None:
+    import tomllib
+
+    assert run_cli("init", tmp_path / "blog", "--language", "de").returncode == 0
+    text = (tmp_path / "blog/site.toml").read_text()
+    settings = tomllib.loads(text)
+    assert settings["language"] == "de" and settings["timezone"] == "Europe/Berlin"
+    for key in ("[images]", "# [podcast]", "[diary]", "[extra]", "permalink", "paginate"):
+        assert key in text
