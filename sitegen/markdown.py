@@ -18,6 +18,7 @@ REF_SCHEME = "sitegen-ref:"
 """Placeholder prefix for links to other Markdown files, replaced at render time."""
 
 _QUOTES = {"de": "„“‚‘", "en": "“”‘’", "fr": "«»‹›"}
+_FOOTNOTES = {"de": "Fußnoten", "en": "Footnotes", "fr": "Notes"}
 
 
 @functools.cache
@@ -25,12 +26,25 @@ def markdown(language: str) -> MarkdownIt:
     """A renderer with the typographic quotes of `language`."""
     md = MarkdownIt(
         "commonmark",
-        {"typographer": True, "quotes": _QUOTES.get(language.split("-")[0], _QUOTES["en"])},
+        {
+            "typographer": True,
+            "quotes": _QUOTES.get(language.split("-")[0], _QUOTES["en"]),
+            "xhtmlOut": False,  # HTML, not XHTML: no "/>" on void elements
+        },
     )
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(footnote_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=lambda s: slugify(s) or "section")
     md.core.ruler.push("sitegen_refs", _resolve_markdown_links)
+    heading = _FOOTNOTES.get(language.split("-")[0], _FOOTNOTES["en"])
+    # A section needs a heading; readers of the page see the rule, screen readers the name.
+    md.add_render_rule(
+        "footnote_block_open",
+        lambda *_: (
+            '<hr class="footnotes-sep">\n<section class="footnotes">\n'
+            f'<h2 class="visually-hidden">{heading}</h2>\n<ol class="footnotes-list">\n'
+        ),
+    )
     return md
 
 

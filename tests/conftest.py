@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -102,3 +103,38 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/expected")
+
+
+# Checked as local files, a root-relative stylesheet counts as another origin than the
+# file: page, so the checker warns that the page's own CSP blocks it. Over HTTP (the only
+# way the site is served) it is the same origin; only that warning is filtered.
+_FILE_ORIGIN_ARTEFACT = (
+    r".*Content Security Policy \(meta tag\): external stylesheet “/[^”]*” blocked by “style-src”.*"
+)
+
+
+def check_html(folder: Path) -> str:
+    """Run the W3C Nu HTML checker over every page of a built site; return its report."""
+    vnu = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+    java = shutil.which("java")
+    if not (vnu.exists() and java):
+        if os.environ.get("CI"):
+            pytest.fail("the HTML checker is missing: run `npm install` (and install Java)")
+        pytest.skip("the HTML checker is not installed: run `npm install`")
+    result = subprocess.run(
+        [
+            java,
+            "-jar",
+            str(vnu),
+            "--skip-non-html",
+            "--format",
+            "text",
+            "--filterpattern",
+            _FILE_ORIGIN_ARTEFACT,
+            str(folder),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    return (result.stdout + result.stderr).strip()
