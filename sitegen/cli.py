@@ -10,7 +10,9 @@ from pathlib import Path
 
 from . import __version__
 from .build import BuildOptions, build
+from .config import load_config
 from .errors import BuildErrors, SitegenError
+from .links import check_links
 from .scaffold import create_site
 
 
@@ -41,6 +43,21 @@ def _build(args: argparse.Namespace) -> int:
     for notice in report.warnings:
         print(notice, file=sys.stderr)
     print(report.summary())
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    config = load_config(args.site.resolve(), args.base_url)
+    out_dir = args.out or args.site / "output"
+    if not (out_dir / "index.html").is_file():
+        raise SitegenError(f"{out_dir}: no built site here; run `sitegen build` first")
+    problems = check_links(out_dir, config.base_url)
+    for problem in problems:
+        print(f"{out_dir / problem.page}: {problem.message}", file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem{'s' * (len(problems) != 1)} found", file=sys.stderr)
+        return 1
+    print(f"{out_dir}: every internal link resolves")
     return 0
 
 
@@ -83,6 +100,31 @@ def _parser() -> argparse.ArgumentParser:
         help="publish under this URL instead of site.toml's base_url",
     )
     p.set_defaults(run=_build)
+
+    p = commands.add_parser(
+        "check", help="check a built site", description="Check the built site's links and anchors."
+    )
+    p.add_argument(
+        "--site",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="the site folder, holding site.toml (default: here)",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="the built site to check (default: SITE/output)",
+    )
+    p.add_argument(
+        "--base-url",
+        default=None,
+        metavar="URL",
+        help="the base URL the site was built with, if not site.toml's",
+    )
+    p.set_defaults(run=_check)
 
     p = commands.add_parser(
         "init", help="create a new site", description="Create a new site in DIR."
