@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from .assemble import assemble
 from .config import load_config
 from .discover import discover
 from .errors import BuildErrors, SitegenError
+from .images import keep_cache, make_images, plan_images
 from .model import Notice, Post
 from .parse import parse_document
 from .render import plan
@@ -85,11 +88,16 @@ def build(options: BuildOptions) -> BuildReport:
         raise BuildErrors(errors)
 
     site = assemble(config, documents, options.now or build_time(), options.drafts)
-    jobs = plan(site, theme, inventory)
+    images = plan_images(site, site_dir / CACHE_DIR / "images")
+    make_images(images, progress=_progress_bar("images") if sys.stderr.isatty() else None)
+    jobs = sorted(
+        [*plan(site, theme, inventory, images.pictures), *images.jobs], key=lambda j: j.output
+    )
     output.check_plan(jobs)
     manifest = site_dir / CACHE_DIR / f"outputs-{digest(str(out_dir))}.json"
     produced = output.produce(jobs, out_dir, manifest)
     report = output.write(jobs, produced, out_dir, manifest)
+    keep_cache(images)
     return BuildReport(
         out_dir=out_dir,
         outputs=len(jobs),
@@ -114,6 +122,20 @@ def build_time() -> dt.datetime:
         except ValueError:
             raise SitegenError(f"SOURCE_DATE_EPOCH must be whole seconds, not {epoch!r}") from None
     return dt.datetime.now(dt.UTC)
+
+
+def _progress_bar(label: str) -> Callable[[int, int], None]:
+    """A one-line bar on stderr for long work (only asked for on a terminal)."""
+
+    def show(done: int, total: int) -> None:
+        if total < 8:
+            return
+        filled = 30 * done // total
+        end = "\n" if done == total else ""
+        sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}{end}")
+        sys.stderr.flush()
+
+    return show
 
 
 def _check_out_dir(out_dir: Path, site_dir: Path) -> None:
