@@ -6,7 +6,9 @@ import datetime as dt
 import functools
 import logging
 import os
+import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from .cache import Entry, ParseCache
 from .config import Config, load_config
 from .discover import discover
 from .errors import BuildErrors, SitegenError
+from .images import keep_cache, make_images, plan_images
 from .model import Document, Notice, Post
 from .parallel import parallel_map
 from .parse import parse_document
@@ -87,11 +90,16 @@ def build(options: BuildOptions) -> BuildReport:
         cache.close()
 
     site = assemble(config, documents, options.now or build_time(), options.drafts)
-    jobs = plan(site, theme, inventory)
+    images = plan_images(site, site_dir / CACHE_DIR / "images")
+    make_images(images, progress=_progress_bar("images") if sys.stderr.isatty() else None)
+    jobs = sorted(
+        [*plan(site, theme, inventory, images.pictures), *images.jobs], key=lambda j: j.output
+    )
     output.check_plan(jobs)
     manifest = site_dir / CACHE_DIR / f"outputs-{digest(str(out_dir), code_digest())}.json"
     staged = output.produce(jobs, out_dir, manifest)
     report = output.write(jobs, staged, out_dir, manifest)
+    keep_cache(images)
     return BuildReport(
         out_dir=out_dir,
         outputs=len(jobs),
@@ -156,6 +164,20 @@ def build_time() -> dt.datetime:
         except ValueError:
             raise SitegenError(f"SOURCE_DATE_EPOCH must be whole seconds, not {epoch!r}") from None
     return dt.datetime.now(dt.UTC)
+
+
+def _progress_bar(label: str) -> Callable[[int, int], None]:
+    """A one-line bar on stderr for long work (only asked for on a terminal)."""
+
+    def show(done: int, total: int) -> None:
+        if total < 8:
+            return
+        filled = 30 * done // total
+        end = "\n" if done == total else ""
+        sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}{end}")
+        sys.stderr.flush()
+
+    return show
 
 
 def _check_out_dir(out_dir: Path, site_dir: Path) -> None:

@@ -36,6 +36,10 @@ class Diary:
 class Images:
     widths: tuple[int, ...] = (480, 960, 1600)
     """Widths in pixels in which every image is published (never upscaled)."""
+    formats: tuple[str, ...] = ("avif", "webp")
+    """Modern formats offered before the image's own (avif where Pillow supports it)."""
+    sizes: str = "(min-width: 40.5rem) 38rem, calc(100vw - 2.5rem)"
+    """The `sizes` attribute: how wide the theme shows an image in a post."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +160,10 @@ def _check(values: dict[str, Any], problems: list[str]) -> None:
         problems.append("permalink: must contain {slug}")
     if values.get("paginate", 10) < 1:
         problems.append("paginate: must be a positive integer")
+    images = values.get("images")
+    for i, name in enumerate(images.formats if images else ()):
+        if name not in ("avif", "webp"):
+            problems.append(f"images.formats[{i}]: must be 'avif' or 'webp', not {name!r}")
     if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z]{2})?", values.get("language", "en")):
         problems.append("language: must be a language code like 'de' or 'en'")
 

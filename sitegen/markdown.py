@@ -9,6 +9,7 @@ from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -16,6 +17,14 @@ from .text import slugify
 
 REF_SCHEME = "sitegen-ref:"
 """Placeholder prefix for links to other Markdown files, replaced at render time."""
+
+IMAGE_SCHEME = "sitegen-image:"
+"""Placeholder prefix for embedded images, replaced by responsive markup at render time."""
+
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp")
+"""Images published in several widths and formats."""
+UNSUPPORTED_IMAGES = (".heic", ".heif", ".avif", ".bmp", ".tif", ".tiff", ".psd", ".dng", ".raw")
+"""Image files a browser cannot show or sitegen cannot clean: an error when embedded."""
 
 _QUOTES = {"de": "„“‚‘", "en": "“”‘’", "fr": "«»‹›"}
 _FOOTNOTES = {"de": "Fußnoten", "en": "Footnotes", "fr": "Notes"}
@@ -36,6 +45,7 @@ def markdown(language: str) -> MarkdownIt:
     md.use(footnote_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=lambda s: slugify(s) or "section")
     md.core.ruler.push("sitegen_refs", _resolve_markdown_links)
+    md.core.ruler.push("sitegen_images", _collect_images)
     heading = _FOOTNOTES.get(language.split("-")[0], _FOOTNOTES["en"])
     # A section needs a heading; readers of the page see the rule, screen readers the name.
     md.add_render_rule(
@@ -59,6 +69,55 @@ def render(
     env: dict[str, Any] = {"source_dir": posixpath.dirname(source_key), "refs": []}
     html = markdown(language).render(text, env)
     return html, [(target, line + line_offset) for target, line in env["refs"]]
+
+
+def render_with_images(
+    text: str, *, language: str, source_key: str, line_offset: int
+) -> tuple[str, list[tuple[str, int]], list[tuple[str, int, str]]]:
+    """Render Markdown as `render` does; also return the embedded images (target, line, alt).
+
+    Relative images in a format sitegen publishes become placeholders that render time
+    turns into responsive markup.
+    """
+    env: dict[str, Any] = {"source_dir": posixpath.dirname(source_key), "refs": [], "images": []}
+    html = markdown(language).render(text, env)
+    refs = [(target, line + line_offset) for target, line in env["refs"]]
+    images = [(target, line + line_offset, alt) for target, line, alt in env["images"]]
+    return html, refs, images
+
+
+def _collect_images(state: StateCore) -> None:
+    source_dir = state.env.get("source_dir")
+    if source_dir is None or "images" not in state.env:
+        return
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        line = block.map[0] + 1 if block.map else 1
+        for token in block.children:
+            if token.type != "image":
+                continue
+            parts = urlsplit(str(token.attrGet("src") or ""))
+            suffix = posixpath.splitext(parts.path.lower())[1]
+            if (
+                parts.scheme
+                or parts.netloc
+                or parts.path.startswith("/")
+                or suffix not in IMAGE_EXTENSIONS + UNSUPPORTED_IMAGES
+            ):
+                continue
+            target = posixpath.normpath(posixpath.join(source_dir, unquote(parts.path)))
+            token.attrSet("src", f"{IMAGE_SCHEME}{target}")
+            state.env["images"].append((target, line, _alt_text(token)))
+
+
+def _alt_text(token: Token) -> str:
+    """The alt text as the default renderer makes it: the text of the children, no markup."""
+    return "".join(
+        child.content if child.type in ("text", "code_inline") else _alt_text(child)
+        for child in token.children or ()
+        if child.type in ("text", "code_inline", "image")
+    )
 
 
 def _resolve_markdown_links(state: StateCore) -> None:

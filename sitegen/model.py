@@ -54,6 +54,16 @@ class Ref:
 
 
 @dataclass(frozen=True, slots=True)
+class ImageRef:
+    """An image a post shows: embedded in its Markdown or named as its cover."""
+
+    target: str
+    """The image file, relative to content/."""
+    line: int
+    alt: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Notice:
     path: str
     line: int | None
@@ -107,6 +117,10 @@ class Post:
     weight: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
     warnings: tuple[Notice, ...] = ()
+    images: tuple[ImageRef, ...] = ()
+    """Images embedded in the body, in order; their markup is filled in at render time."""
+    cover: ImageRef | None = None
+    """The post's own picture, shown above it and in previews (og:image)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,3 +177,51 @@ class Job:
     produce: Callable[[], bytes]
     source: str
     """What the output is made from, for messages."""
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One published rendition of an image: a width in a format."""
+
+    output: str
+    """Path below the output folder."""
+    width: int
+    height: int
+    mime: str
+
+
+@dataclass(frozen=True, slots=True)
+class Picture:
+    """Everything the markup of one source image needs: its variants, biggest last."""
+
+    source: str
+    """The image file, relative to content/."""
+    width: int
+    """Width of the biggest variant, after EXIF orientation."""
+    height: int
+    variants: tuple[Variant, ...]
+    """Sorted by format (most efficient first, the fallback last), then by width."""
+    fallback: str
+    """MIME type of the fallback format (the source's own)."""
+    digest: str
+    """Changes when any variant's name changes."""
+
+    def of(self, mime: str) -> tuple[Variant, ...]:
+        return tuple(v for v in self.variants if v.mime == mime)
+
+    @property
+    def largest(self) -> Variant:
+        """The biggest variant in the fallback format."""
+        return self.of(self.fallback)[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class Pictures:
+    """The images stage's answer to the renderer: markup data and files it publishes."""
+
+    by_source: dict[str, Picture] = field(default_factory=dict)
+    """Content key of an image -> its Picture."""
+    claimed: frozenset[str] = frozenset()
+    """Bundle files (content keys) the images stage publishes in place of a plain copy."""
+    sizes: str = "100vw"
+    """The `sizes` attribute: how wide an image is shown, for the browser's choice."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 import re
 import tomllib
 from collections.abc import Callable
@@ -14,7 +15,7 @@ import yaml
 from . import markdown
 from .config import Config
 from .errors import ContentError, display_path
-from .model import Document, Notice, Post, Ref
+from .model import Document, ImageRef, Notice, Post, Ref
 from .text import digest, plain_text, shorten, slugify
 
 _DATE_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-?")
@@ -32,6 +33,7 @@ _COMMON: dict[str, str] = {
     "draft": "bool",
     "aliases": "list",
     "extra": "table",
+    "cover": "str",
 }
 _KEYS: dict[str, dict[str, str]] = {
     "post": {**_COMMON, "location": "str", "day": "day", "dream": "str", "tags": "list"},
@@ -100,7 +102,7 @@ def parse_document(document: Document, config: Config) -> Post:
         fail("slug", 'cannot make a URL slug from the title or file name; set slug = "..."')
     url = _url(values, document.kind, slug, date, config, fail)
 
-    html, refs = markdown.render(
+    html, refs, images = markdown.render_with_images(
         fm.body, language=config.language, source_key=source.rel, line_offset=fm.body_line - 1
     )
     dream_html = ""
@@ -117,6 +119,13 @@ def parse_document(document: Document, config: Config) -> Post:
 
     notices: list[Notice] = []
     day = _day(values, date, config, fm, shown, notices)
+    for target, line, alt in images:
+        if not alt.strip():
+            notices.append(Notice(shown, line, f"image {_base(target)} has no alt text: {_NO_ALT}"))
+    cover = None
+    if values.get("cover", "").strip():
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(source.rel), values["cover"]))
+        cover = ImageRef(target, fm.line_of("cover"))
     return Post(
         source=shown,
         key=source.rel,
@@ -144,6 +153,8 @@ def parse_document(document: Document, config: Config) -> Post:
         weight=values.get("weight", 0),
         extra=values.get("extra", {}),
         warnings=tuple(notices),
+        images=tuple(ImageRef(target, line, alt) for target, line, alt in images),
+        cover=cover,
     )
 
 
@@ -284,6 +295,13 @@ def _day(
             )
         )
     return given if given is not None else counted
+
+
+_NO_ALT = "say what it shows, ![like this](...), for readers who cannot see it"
+
+
+def _base(target: str) -> str:
+    return target.rsplit("/", 1)[-1]
 
 
 def _stem(rel: str) -> str:

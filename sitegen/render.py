@@ -18,13 +18,17 @@ from markupsafe import Markup
 
 from . import __version__
 from .errors import ThemeError
-from .markdown import REF_SCHEME
-from .model import Inventory, Job, Post, Site
+from .markdown import IMAGE_SCHEME, REF_SCHEME
+from .model import Inventory, Job, Picture, Pictures, Post, Site
+from .picture import picture_html
 from .text import digest, slugify
 from .theme import Theme
 
 _CACHE_VERSION = "render-1"
 _REF = re.compile(re.escape(REF_SCHEME) + r"([^\"#]*)")
+_IMAGE = re.compile(
+    r'<img src="' + re.escape(IMAGE_SCHEME) + r'([^"]*)" alt="([^"]*)"(?: title="([^"]*)")? ?/?>'
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,16 +45,22 @@ class Listing:
     older_url: str | None = None
 
 
-def plan(site: Site, theme: Theme, inventory: Inventory) -> list[Job]:
+def plan(
+    site: Site, theme: Theme, inventory: Inventory, pictures: Pictures | None = None
+) -> list[Job]:
     """Every output of the site as a job with its content key, sorted by output path."""
-    renderer = _Renderer(site, theme)
-    jobs = [*renderer.jobs(), *_copies(site, theme, inventory)]
+    pictures = pictures or Pictures()
+    renderer = _Renderer(site, theme, pictures)
+    jobs = [*renderer.jobs(), *_copies(site, theme, inventory, pictures.claimed)]
     return sorted(jobs, key=lambda j: j.output)
 
 
 class _Renderer:
-    def __init__(self, site: Site, theme: Theme) -> None:
+    def __init__(self, site: Site, theme: Theme, pictures: Pictures | None = None) -> None:
         self.site = site
+        self.pictures = pictures or Pictures()
+        self.eager = True
+        """The next image shown is the page's first: not lazy."""
         self.config = site.config
         self.theme = theme
         self.env = theme.environment()
@@ -67,6 +77,8 @@ class _Renderer:
             iso=lambda d: d.isoformat(),
             sitegen_version=__version__,
             tag_slug=slugify,
+            cover=self.cover,
+            cover_url=self.cover_url,
         )
         self.env.filters["content"] = self.content
         self.metas = {p.key: digest(self._meta(p)) for p in (*site.posts, *site.pages)}
@@ -110,9 +122,43 @@ class _Renderer:
 
     def content(self, post: Post) -> Markup:
         """The post's body with links to other Markdown files turned into their URLs."""
-        return Markup(
-            _REF.sub(lambda m: html.escape(self.url(self.site.urls[m.group(1)])), post.html)
+        text = _REF.sub(lambda m: html.escape(self.url(self.site.urls[m.group(1)])), post.html)
+        return Markup(_IMAGE.sub(self._picture_markup, text))
+
+    def cover(self, post: Post) -> Markup:
+        """The post's cover image as a <picture>, or nothing."""
+        picture = self.pictures.by_source.get(post.cover.target) if post.cover else None
+        if picture is None:
+            return Markup("")
+        return Markup(self._picture(picture, "", "", "cover"))
+
+    def cover_url(self, post: Post) -> str:
+        """The absolute URL of the cover's biggest variant (for og:image), or ""."""
+        picture = self.pictures.by_source.get(post.cover.target) if post.cover else None
+        return self.abs_url(picture.largest.output) if picture else ""
+
+    def _picture_markup(self, m: re.Match[str]) -> str:
+        picture = self.pictures.by_source[html.unescape(m.group(1))]
+        return self._picture(
+            picture, html.unescape(m.group(2)), html.unescape(m.group(3) or ""), ""
         )
+
+    def _picture(self, picture: Picture, alt: str, title: str, css_class: str) -> str:
+        lazy, self.eager = not self.eager, False
+        return picture_html(
+            picture,
+            self.url,
+            alt=alt,
+            title=title,
+            sizes=self.pictures.sizes,
+            lazy=lazy,
+            css_class=css_class,
+        )
+
+    def _picture_keys(self, post: Post) -> list[str]:
+        """What a page shows of its images: their variants' names."""
+        refs = (*post.images, *([post.cover] if post.cover else []))
+        return [p.digest for r in refs if (p := self.pictures.by_source.get(r.target))]
 
     # Jobs ---------------------------------------------------------------
 
@@ -125,6 +171,7 @@ class _Renderer:
                 post.digest,
                 *(self.metas[n.key] for n in neighbours if n),
                 *(site.urls.get(r.target, "") for r in post.refs),
+                *self._picture_keys(post),
             )
             yield self._page(
                 f"{post.url}index.html",
@@ -138,7 +185,10 @@ class _Renderer:
             )
         for page in site.pages:
             key = digest(
-                self.base_key, page.digest, *(site.urls.get(r.target, "") for r in page.refs)
+                self.base_key,
+                page.digest,
+                *(site.urls.get(r.target, "") for r in page.refs),
+                *self._picture_keys(page),
             )
             yield self._page(
                 f"{page.url}index.html", key, "page.html", page.source, post=page, page_url=page.url
@@ -205,6 +255,7 @@ class _Renderer:
 
     def render(self, template: str, source: str, context: dict[str, Any]) -> bytes:
         """Render a template; turn template mistakes into errors naming template and line."""
+        self.eager = True
         try:
             return self.env.get_template(template).render(context).encode("utf-8")
         except jinja2.TemplateSyntaxError as e:
@@ -286,7 +337,9 @@ def _format_date(value: dt.datetime | dt.date, form: str, language: str) -> str:
     return str(format_date(value, form, locale=language))
 
 
-def _copies(site: Site, theme: Theme, inventory: Inventory) -> Iterator[Job]:
+def _copies(
+    site: Site, theme: Theme, inventory: Inventory, claimed: frozenset[str] = frozenset()
+) -> Iterator[Job]:
     """Static files of the theme and the site, then the files of page bundles."""
     files: dict[str, tuple[Path, str]] = {
         out: (path, f"theme {theme.name}") for out, path in theme.static_files().items()
@@ -295,6 +348,8 @@ def _copies(site: Site, theme: Theme, inventory: Inventory) -> Iterator[Job]:
     for post in (*site.posts, *site.pages):
         base = post.key.rsplit("/", 1)[0] + "/"
         for f in post.files:
+            if f.rel in claimed:
+                continue  # the images stage publishes it, cleaned
             files[post.url + f.rel.removeprefix(base)] = (f.path, f"content/{f.rel}")
     for output, (path, source) in files.items():
         st = path.stat()

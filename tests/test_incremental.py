@@ -74,8 +74,9 @@ def test_changing_site_toml_rebuilds_every_page(make_site: MakeSite) -> None:
 def test_a_damaged_cache_only_costs_time(make_site: MakeSite, tmp_path: Path) -> None:
     site = many_posts(make_site, count=5)
     build_site(site, out_dir=tmp_path / "one")
-    for cached in (site / ".sitegen-cache").iterdir():
-        cached.write_bytes(b"\x00garbage")
+    for cached in (site / ".sitegen-cache").rglob("*"):
+        if cached.is_file():
+            cached.write_bytes(b"\x00garbage")
     report = build_site(site, out_dir=tmp_path / "two")
     assert report.parsed == 5
     assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")

@@ -1,0 +1,421 @@
+"""Publish images: responsive variants without metadata, made in parallel, cached by content.
+
+A variant's file name carries a digest of its source's bytes and of its operation
+(width, format, encoder settings), so a file of that name in the cache is a fresh
+one. Sources are identified by a small JSON index (path, size, mtime -> digest and
+dimensions): stat first, hash second, decode only what the cache lacks. The cache
+(SITE/.sitegen-cache/images/) holds exactly the variants of the last successful
+build; it can be kept between CI runs, where the checkout's new mtimes only cost a
+re-hash of each source, never a decode.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import hashlib
+import io
+import json
+import multiprocessing
+import os
+import posixpath
+import tempfile
+import threading
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PIL import Image, ImageOps, UnidentifiedImageError, features
+
+from .errors import BuildErrors, ContentError, SitegenError, display_path
+from .markdown import IMAGE_EXTENSIONS
+from .model import ImageRef, Job, Picture, Pictures, Post, Site, Variant
+from .text import digest, slugify
+
+MAX_PIXELS = 2**28
+"""Bigger images (256 megapixels, more than any camera makes) are refused as decompression bombs."""
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+_VERSION = "images-1"
+"""Part of every variant's digest and of the index: bump it when the output changes."""
+_INDEX = "index.json"
+_OUTPUT_FOLDER = "images/"
+
+# Pillow format, MIME type, file extension and encoder settings of each published format.
+_FORMATS: dict[str, tuple[str, str, str, dict[str, Any]]] = {
+    # Speed 7 keeps AVIF within reach of WebP; one thread, as images run one a core.
+    "avif": ("AVIF", "image/avif", "avif", {"quality": 50, "speed": 7, "max_threads": 1}),
+    "webp": ("WEBP", "image/webp", "webp", {"quality": 80, "method": 4}),
+    "jpeg": ("JPEG", "image/jpeg", "jpg", {"quality": 82, "optimize": True, "progressive": True}),
+    "png": ("PNG", "image/png", "png", {}),
+}
+_SOURCE_FORMATS = {"JPEG": "jpeg", "MPO": "jpeg", "PNG": "png", "WEBP": "webp"}
+"""Formats sitegen reads (MPO: phones' multi-picture JPEGs), each to its fallback format."""
+
+_BOMB = (Image.DecompressionBombError, Image.DecompressionBombWarning)
+
+opened = 0
+"""Images opened in this process (headers read or pixels decoded); tests watch it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """One variant to make: a size in a format, stored in the cache under `name`."""
+
+    name: str
+    width: int
+    height: int
+    format: str
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """A source image to decode once, and the variants the cache lacks."""
+
+    path: str
+    shown: str
+    operations: tuple[Operation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ImagePlan:
+    pictures: Pictures
+    jobs: tuple[Job, ...]
+    """Copies from the cache into the output: variants, and cleaned originals of bundles."""
+    tasks: tuple[Task, ...]
+    """Variants to make before the jobs can run, biggest source first."""
+    cache_dir: Path
+    index: dict[str, Any]
+    """The source index to save once the build has succeeded."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    path: Path
+    key: str
+    """Relative to content/."""
+    digest: str
+    format: str
+    """Fallback format: a key of _FORMATS."""
+    width: int
+    """After EXIF orientation."""
+    height: int
+
+
+def plan_images(site: Site, cache_dir: Path) -> ImagePlan:
+    """Check every image the site shows and name its variants; decode nothing.
+
+    Raises for a missing, unsupported, corrupt or oversized image, naming the post and
+    line that shows it, or the file.
+    """
+    config = site.config
+    content = config.content_dir
+    documents = (*site.posts, *site.pages)
+    shown: dict[str, list[tuple[Post, ImageRef]]] = {}
+    errors: list[SitegenError] = []
+    for post in documents:
+        for ref in (*post.images, *([post.cover] if post.cover else [])):
+            problem = _check_ref(ref.target, content)
+            if problem:
+                errors.append(ContentError(problem, post.source, ref.line))
+            else:
+                shown.setdefault(ref.target, []).append((post, ref))
+    # A photo in a bundle is published under its own name too, but cleaned, never as is.
+    originals: dict[str, list[str]] = {}
+    for post in documents:
+        base = post.key.rsplit("/", 1)[0] + "/"
+        for f in post.files:
+            if f.rel.lower().endswith(IMAGE_EXTENSIONS):
+                originals.setdefault(f.rel, []).append(post.url + f.rel.removeprefix(base))
+    if errors:
+        raise BuildErrors(errors)
+
+    index = _load_index(cache_dir / _INDEX)
+    used: dict[str, Any] = {"version": _VERSION, "files": {}, "images": {}}
+    sources: dict[str, _Source] = {}
+    for key in sorted({*shown, *originals}):
+        try:
+            sources[key] = _identify(content / key, key, index, used)
+        except SitegenError as e:
+            errors.append(e)
+    if errors:
+        raise BuildErrors(errors)
+
+    cached = _listing(cache_dir)
+    formats = [f for f in config.images.formats if f != "avif" or features.check("avif")]
+    pictures: dict[str, Picture] = {}
+    jobs: dict[str, Job] = {}
+    tasks: list[Task] = []
+    for key, source in sources.items():
+        operations = _operations(source, config.images.widths, formats, everything=key in shown)
+        shown_path = f"content/{key}"
+        for op in operations:
+            if key in shown:
+                output = _OUTPUT_FOLDER + op.name
+                jobs[output] = Job(output, op.name, _reader(cache_dir / op.name), shown_path)
+        largest = operations[-1]
+        for output in originals.get(key, ()):
+            jobs[output] = Job(output, largest.name, _reader(cache_dir / largest.name), shown_path)
+        missing = tuple(op for op in operations if op.name not in cached)
+        if missing:
+            tasks.append(Task(str(source.path), display_path(source.path), missing))
+        if key in shown:
+            pictures[key] = _picture(source, operations)
+    tasks.sort(key=lambda t: (-os.stat(t.path).st_size, t.path))
+    return ImagePlan(
+        Pictures(pictures, frozenset(originals), config.images.sizes),
+        tuple(sorted(jobs.values(), key=lambda j: j.output)),
+        tuple(tasks),
+        cache_dir,
+        used,
+    )
+
+
+def make_images(plan: ImagePlan, progress: Callable[[int, int], None] | None = None) -> int:
+    """Make every variant the cache lacks, across the machine's cores; return how many."""
+    if not plan.tasks:
+        return 0
+    plan.cache_dir.mkdir(parents=True, exist_ok=True)
+    total = len(plan.tasks)
+    errors: list[SitegenError] = []
+    for done, (task, problem) in enumerate(_run(plan.tasks, str(plan.cache_dir)), start=1):
+        if problem:
+            errors.append(ContentError(problem, task.shown))
+        if progress:
+            progress(done, total)
+    if errors:
+        raise BuildErrors(sorted(errors, key=str))
+    return sum(len(t.operations) for t in plan.tasks)
+
+
+def keep_cache(plan: ImagePlan) -> list[str]:
+    """After a successful build: save the index, delete cached variants this build did not use."""
+    plan.cache_dir.mkdir(parents=True, exist_ok=True)
+    _atomic_write(plan.cache_dir / _INDEX, json.dumps(plan.index, sort_keys=True).encode())
+    wanted = {_INDEX, *(job.key for job in plan.jobs)}
+    removed = []
+    for name in sorted(_listing(plan.cache_dir) - wanted):
+        (plan.cache_dir / name).unlink(missing_ok=True)
+        removed.append(name)
+    return removed
+
+
+def make_variants(path: str, operations: tuple[Operation, ...], cache_dir: str) -> str | None:
+    """Decode one image once and write its variants into the cache; return a problem or None.
+
+    Runs in worker processes, so it takes and returns only plain, picklable values.
+    """
+    global opened
+    try:
+        with _opening(), Image.open(path) as raw:
+            opened += 1
+            biggest = operations[-1]
+            if raw.format in ("JPEG", "MPO"):
+                # Let libjpeg decode at 1/2, 1/4 or 1/8 scale: a huge photo stays small in memory.
+                swapped = raw.getexif().get(0x0112, 1) in (5, 6, 7, 8)
+                size = (
+                    (biggest.height, biggest.width) if swapped else (biggest.width, biggest.height)
+                )
+                raw.draft(raw.mode, size)
+            raw.load()
+            icc = raw.info.get("icc_profile") if raw.mode != "CMYK" else None
+            image = _plain(ImageOps.exif_transpose(raw))
+        variant = image
+        for size in sorted({(op.width, op.height) for op in operations}, reverse=True):
+            # Each smaller size from the one before: less to read, and just as sharp.
+            if variant.size == size:
+                variant = variant.copy()
+            else:
+                variant = variant.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+            for op in operations:
+                if (op.width, op.height) == size:
+                    _atomic_write(Path(cache_dir, op.name), _encode(variant, op.format, icc))
+    except _BOMB:
+        return _too_big()
+    except (UnidentifiedImageError, SyntaxError):
+        return "not an image sitegen can read (is it damaged, or another format?)"
+    except (OSError, ValueError) as e:
+        return f"cannot decode this image: {e} (is the file complete?)"
+    return None
+
+
+def _check_ref(target: str, content: Path) -> str | None:
+    name = target.rsplit("/", 1)[-1]
+    if target == ".." or target.startswith(("../", "/")):
+        return f"image {target} lies outside content/; put it beside the post"
+    if not target.lower().endswith(IMAGE_EXTENSIONS):
+        extension = posixpath.splitext(target)[1] or "without extension"
+        return f"image {name}: unsupported format {extension} (use JPEG, PNG or WebP)"
+    if not (content / target).is_file():
+        return f"image {name} does not exist (looked for content/{target})"
+    return None
+
+
+def _identify(path: Path, key: str, index: dict[str, Any], used: dict[str, Any]) -> _Source:
+    """The source's digest and dimensions: from the index when its stat is unchanged."""
+    global opened
+    st = path.stat()
+    stamp = [st.st_size, st.st_mtime_ns]
+    entry = index["files"].get(key)
+    if entry and entry[:2] == stamp:
+        source_digest = entry[2]
+    else:
+        with path.open("rb") as f:
+            source_digest = hashlib.file_digest(f, "blake2b").hexdigest()[:32]
+    info = index["images"].get(source_digest)
+    if info is None:
+        shown = display_path(path)
+        try:
+            with _opening(), Image.open(path) as im:
+                opened += 1
+                if im.format not in _SOURCE_FORMATS:
+                    raise ContentError(
+                        f"unsupported image format {im.format} (use JPEG, PNG or WebP)", shown
+                    )
+                width, height = im.size
+                if im.getexif().get(0x0112, 1) in (5, 6, 7, 8):
+                    width, height = height, width
+                info = [_SOURCE_FORMATS[im.format], width, height]
+        except _BOMB:
+            raise ContentError(_too_big(), shown) from None
+        except (UnidentifiedImageError, SyntaxError):
+            raise ContentError(
+                "not an image sitegen can read (is it damaged, or another format?)", shown
+            ) from None
+        except OSError as e:
+            raise ContentError(f"cannot read this image: {e}", shown) from None
+    used["files"][key] = [*stamp, source_digest]
+    used["images"][source_digest] = info
+    return _Source(path, key, source_digest, info[0], info[1], info[2])
+
+
+def _operations(
+    source: _Source, widths: tuple[int, ...], formats: list[str], everything: bool
+) -> list[Operation]:
+    """The variants of a source, the fallback format's biggest last; never upscaled."""
+    sizes = sorted({w for w in widths if w < source.width} | {min(max(widths), source.width)})
+    order = [f for f in formats if f != source.format] + [source.format]
+    if not everything:
+        sizes, order = sizes[-1:], [source.format]
+    operations = []
+    for fmt in order:
+        _, _, extension, options = _FORMATS[fmt]
+        for width in sizes:
+            height = max(1, round(source.height * width / source.width))
+            op_digest = digest(_VERSION, source.digest, fmt, str(width), str(height), repr(options))
+            stem = slugify(Path(source.key).stem) or "image"
+            name = f"{stem}-{width}.{op_digest[:16]}.{extension}"
+            operations.append(Operation(name, width, height, fmt))
+    return operations
+
+
+def _picture(source: _Source, operations: list[Operation]) -> Picture:
+    variants = tuple(
+        Variant(_OUTPUT_FOLDER + op.name, op.width, op.height, _FORMATS[op.format][1])
+        for op in operations
+    )
+    biggest = variants[-1]
+    return Picture(
+        source=source.key,
+        width=biggest.width,
+        height=biggest.height,
+        variants=variants,
+        fallback=biggest.mime,
+        digest=digest(*(v.output for v in variants)),
+    )
+
+
+def _run(tasks: tuple[Task, ...], cache_dir: str) -> Iterator[tuple[Task, str | None]]:
+    workers = min(len(tasks), os.cpu_count() or 1)
+    if workers == 1:
+        for task in tasks:
+            yield task, make_variants(task.path, task.operations, cache_dir)
+        return
+    # A forked child would inherit the locks of other threads (the dev server's): spawn then.
+    method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
+    context = multiprocessing.get_context(method)
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+        futures = {
+            pool.submit(make_variants, task.path, task.operations, cache_dir): task
+            for task in tasks
+        }
+        try:
+            for future in concurrent.futures.as_completed(futures):
+                yield futures[future], future.result()
+        except BaseException:
+            pool.shutdown(cancel_futures=True)
+            raise
+
+
+@contextlib.contextmanager
+def _opening() -> Iterator[None]:
+    """Treat Pillow's decompression bomb warning as the error it is for us."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        yield
+
+
+def _too_big() -> str:
+    return (
+        f"image has more than {MAX_PIXELS // 1_000_000} megapixels; "
+        "refused as a possible decompression bomb"
+    )
+
+
+def _plain(image: Image.Image) -> Image.Image:
+    """A mode every encoder takes, and no metadata left to copy along."""
+    if image.mode in ("P", "PA"):
+        transparent = image.mode == "PA" or "transparency" in image.info
+        image = image.convert("RGBA" if transparent else "RGB")
+    elif image.mode == "1":
+        image = image.convert("L")
+    elif image.mode not in ("RGB", "RGBA", "L", "LA"):
+        image = image.convert("RGB")
+    image.info = {}
+    return image
+
+
+def _encode(image: Image.Image, fmt: str, icc: bytes | None) -> bytes:
+    pil_format, _, _, options = _FORMATS[fmt]
+    if fmt == "jpeg" and image.mode not in ("RGB", "L"):
+        image = image.convert("RGB")
+    # Only what we pass is written: no EXIF, no XMP, no comments; the colour profile stays.
+    image.info = {}
+    buffer = io.BytesIO()
+    image.save(buffer, pil_format, **options, **({"icc_profile": icc} if icc else {}))
+    return buffer.getvalue()
+
+
+def _reader(path: Path) -> Callable[[], bytes]:
+    return path.read_bytes
+
+
+def _listing(folder: Path) -> set[str]:
+    try:
+        return {name for name in os.listdir(folder) if not name.startswith(".")}
+    except FileNotFoundError:
+        return set()
+
+
+def _load_index(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = None
+    if not isinstance(data, dict) or data.get("version") != _VERSION:
+        return {"version": _VERSION, "files": {}, "images": {}}
+    return data
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".sitegen-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
