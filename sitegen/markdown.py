@@ -45,6 +45,7 @@ def markdown(language: str) -> MarkdownIt:
     md.use(footnote_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=lambda s: slugify(s) or "section")
     md.core.ruler.push("sitegen_refs", _resolve_markdown_links)
+    md.core.ruler.push("sitegen_align", _alignment_as_class)
     md.core.ruler.push("sitegen_images", _collect_images)
     heading = _FOOTNOTES.get(language.split("-")[0], _FOOTNOTES["en"])
     # A section needs a heading; readers of the page see the rule, screen readers the name.
@@ -118,6 +119,16 @@ def _alt_text(token: Token) -> str:
         for child in token.children or ()
         if child.type in ("text", "code_inline", "image")
     )
+
+
+def _alignment_as_class(state: StateCore) -> None:
+    """Table alignment as a class: the pages' Content-Security-Policy forbids style attributes."""
+    for token in state.tokens:
+        if token.type in ("th_open", "td_open"):
+            style = str(token.attrGet("style") or "")
+            if style.startswith("text-align:"):
+                token.attrs.pop("style")
+                token.attrSet("class", "align-" + style.removeprefix("text-align:"))
 
 
 def _resolve_markdown_links(state: StateCore) -> None:

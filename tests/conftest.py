@@ -105,11 +105,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/expected")
 
 
-# Checked as local files, a root-relative stylesheet counts as another origin than the
+# Checked as local files, a root-relative stylesheet or image counts as another origin than the
 # file: page, so the checker warns that the page's own CSP blocks it. Over HTTP (the only
 # way the site is served) it is the same origin; only that warning is filtered.
 _FILE_ORIGIN_ARTEFACT = (
-    r".*Content Security Policy \(meta tag\): external stylesheet “/[^”]*” blocked by “style-src”.*"
+    r".*Content Security Policy \(meta tag\): [a-z ]+ “/[^”]*” blocked by “[a-z]+-src”.*"
 )
 
 

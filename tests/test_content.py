@@ -197,3 +197,14 @@ def test_same_url_twice_is_an_error_naming_both(make_site: MakeSite) -> None:
     with pytest.raises(SitegenError) as caught:
         build_site(site)
     assert "2020-01-01-a.md" in str(caught.value) and "2020-01-01-b.md" in str(caught.value)
+
+
+def test_table_alignment_survives_the_content_security_policy(make_site: MakeSite) -> None:
+    body = "| Posten | Preis |\n|:---|---:|\n| Leim | 4,10 € |"
+    site = make_site(
+        {"content/posts/2020-01-02-preise.md": post("Preise", "2020-01-02T08:00:00+01:00", body)}
+    )
+    build_site(site)
+    page = read(site, "2020/01/02/preise/index.html")
+    assert '<td class="align-right">4,10 €</td>' in page
+    assert "style=" not in page  # inline styles would be blocked by style-src 'self'
