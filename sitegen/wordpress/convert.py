@@ -159,7 +159,7 @@ def source_url(url: str) -> str:
 
 
 def _iframes(soup: BeautifulSoup, result: Converted) -> None:
-    for wrapper in soup.select(".wp-block-embed__wrapper"):
+    for wrapper in soup.find_all("div", class_="wp-block-embed__wrapper"):
         url = wrapper.get_text(strip=True)
         if url.startswith(("http://", "https://")) and " " not in url:
             link = soup.new_tag("a", href=url)
@@ -275,7 +275,9 @@ def _footnotes(soup: BeautifulSoup, stored: dict[str, str]) -> list[str]:
         else:
             continue
         marker.replace_with(NavigableString(f"[^{len(notes)}]"))
-    for block in soup.select("ol.wp-block-footnotes, .footnotes"):
+    for block in soup.find_all(
+        ["ol", "div", "section"], class_=["wp-block-footnotes", "footnotes"]
+    ):
         if not block.get_text(strip=True):
             block.decompose()
     return notes

@@ -131,13 +131,13 @@ class Bundle:
                 media_status = state.status(target, digest)
                 if media_status == "same" or (media_status == "theirs" and not options.force):
                     continue
-                if media_status == "new":
+                if not target.exists():
                     created.append(target)
                 write_atomically(target, source)
                 state.record(target, digest)
                 copied += 1
             if status != "same":
-                if status == "new":
+                if not document.exists():
                     created.append(document)
                 write_atomically(document, data)
             state.record(document, _digest(data))
@@ -153,7 +153,7 @@ class Bundle:
             ):
                 document.parent.rmdir()
             if isinstance(e, OSError):
-                where = display_path(e.filename or document)
+                where = display_path(e.filename2 or e.filename or document)
                 raise SitegenError(f"cannot write: {e.strerror}", where) from None
             raise
         return Outcome(written=status != "same", kept=False, copied=copied)

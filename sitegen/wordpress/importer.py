@@ -196,7 +196,15 @@ class _Importer:
         converted = to_markdown(item.content, links, _stored_footnotes(item))
         text, comments = self._document(item, planned, converted, links, bundle)
         self._validate(item, planned, text)
-        outcome = bundle.write(self.site_dir / "content", text, self.state, self.options)
+        try:
+            outcome = bundle.write(self.site_dir / "content", text, self.state, self.options)
+        except SitegenError as e:
+            raise ItemError(f"{describe(item)}: {e}", self.shown, item.line) from None
+        if converted.unknown_shortcodes:
+            self.tally.warnings.append(
+                f"{where}: warning: {describe(item)}: unknown shortcodes kept as text: "
+                + ", ".join(converted.unknown_shortcodes)
+            )
         prefix = "content/"
         if outcome.kept:
             self.tally.kept.append(prefix + planned.rel)

@@ -114,7 +114,16 @@ def resolve(text: str, gallery: Callable[[list[int]], list[tuple[str, str]]]) ->
         return f"<span data-footnote>{body}</span>"
 
     text = pattern.sub(replace, text)
-    unknown = sorted({f"[{m.group(1)}]" for m in _UNKNOWN.finditer(text)})
+    # Brackets are common in prose ("[sic]"); a shortcode shows by attributes, a closing
+    # tag or a plugin-style name.
+    closing = set(re.findall(r"\[/([a-z][\w-]*)\]", text))
+    unknown = sorted(
+        {
+            f"[{m.group(1)}]"
+            for m in _UNKNOWN.finditer(text)
+            if m.group(1) in closing or "=" in m.group(0) or re.search(r"[_-]", m.group(1))
+        }
+    )
     text = re.sub("\x00(\\d+)\x00", lambda m: escaped[int(m.group(1))], text)
     return Resolved(text, removed, unknown)
 
