@@ -186,6 +186,12 @@ class _Importer:
                 f"{where}: warning: {describe(item)}: {item.replaced} byte sequences were not "
                 "UTF-8 and show as �"
             )
+        if item.password or item.status == "private":
+            why = "password-protected" if item.password else "private"
+            self.tally.warnings.append(
+                f"{where}: warning: {describe(item)} was {why} in WordPress; "
+                "imported as a draft, so it stays unpublished until you decide"
+            )
         bundle = Bundle(self.options.media_dir, planned, self._upload_path)
         links = Links(
             media=bundle.name_for,
