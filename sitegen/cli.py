@@ -14,6 +14,7 @@ from .config import load_config
 from .errors import BuildErrors, SitegenError
 from .links import check_links
 from .scaffold import create_site
+from .wordpress import DREAM_PHRASES, ImportOptions, import_wordpress
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -66,6 +67,33 @@ def _init(args: argparse.Namespace) -> int:
     print(f"created a new site in {created}")
     print(f"next: sitegen build --site {created}")
     return 0
+
+
+def _import_wordpress(args: argparse.Namespace) -> int:
+    show = sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        if show and (done == total or done % 25 == 0):
+            end = "\n" if done == total else ""
+            print(f"\rimporting {done}/{total} posts and pages", end=end, file=sys.stderr)
+
+    report = import_wordpress(
+        ImportOptions(
+            export=args.export,
+            site_dir=args.site,
+            media_dir=args.media,
+            comments=not args.no_comments,
+            force=args.force,
+            dream_phrases=tuple(args.dream_phrase or DREAM_PHRASES),
+        ),
+        progress,
+    )
+    for warning in report.warnings:
+        print(warning, file=sys.stderr)
+    for error in report.failed:
+        print(error, file=sys.stderr)
+    print("\n".join(report.lines()))
+    return 1 if report.failed else 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -136,7 +164,49 @@ def _parser() -> argparse.ArgumentParser:
         "--language", default="en", choices=["de", "en"], help="the site's language (default: en)"
     )
     p.set_defaults(run=_init)
+    _import_parser(commands)
     return parser
+
+
+def _import_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = commands.add_parser(
+        "import", help="import a blog from elsewhere", description="Import a blog into the site."
+    )
+    sources = p.add_subparsers(title="sources", required=True, metavar="SOURCE")
+    w = sources.add_parser(
+        "wordpress",
+        help="import a WordPress export (WXR)",
+        description="Import posts, drafts, pages, media and comments from a WordPress export "
+        "(Tools → Export → All content) into content/, leaving ads, share buttons and "
+        "trackers behind. Files edited since the last import are kept.",
+    )
+    w.add_argument("export", type=Path, metavar="EXPORT.xml", help="the WordPress export file")
+    w.add_argument(
+        "--media",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="the blog's wp-content/uploads folder, to copy images and audio from",
+    )
+    w.add_argument(
+        "--site",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="the site folder, holding site.toml (default: here)",
+    )
+    w.add_argument("--no-comments", action="store_true", help="leave the comments behind")
+    w.add_argument(
+        "--force", action="store_true", help="overwrite files edited since the last import"
+    )
+    w.add_argument(
+        "--dream-phrase",
+        action="append",
+        metavar="PHRASE",
+        help="a first paragraph opening with PHRASE is the dream; repeat for several "
+        f"(default: {', '.join(DREAM_PHRASES)})",
+    )
+    w.set_defaults(run=_import_wordpress)
 
 
 if __name__ == "__main__":

@@ -316,3 +316,8 @@ def _clean_path(path: str) -> str:
     if path and not path.endswith("/") and "." not in path.rsplit("/", 1)[-1]:
         path += "/"
     return path
+
+
+def front_matter_keys(kind: str) -> frozenset[str]:
+    """The front matter keys a post ("post") or a page ("page") may carry."""
+    return frozenset(_KEYS[kind])

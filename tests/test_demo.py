@@ -27,7 +27,9 @@ def test_demo_site_shows_its_features(demo: Path) -> None:
     assert any('class="dream"' in p for p in pages)
     assert any("<table>" in p for p in pages)
     assert any('class="footnotes"' in p for p in pages)
-    assert any("<picture>" in p and 'type="image/webp"' in p for p in pages)  # the photo, responsive
+    assert any(
+        "<picture>" in p and 'type="image/webp"' in p for p in pages
+    )  # the photo, responsive
     assert (demo / "ueber-uns/index.html").exists()
     assert (demo / "tags/index.html").exists()
 

@@ -1,0 +1,483 @@
+"""`sitegen import wordpress`: a whole blog moves over, its boilerplate and trackers stay behind."""
+
+from __future__ import annotations
+
+import re
+import struct
+import subprocess
+import sys
+import tomllib
+import zlib
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from sitegen import markdown as renderer
+from sitegen.links import check_links
+from sitegen.wordpress import ImportOptions, ImportReport, import_wordpress
+from sitegen.wordpress.convert import Links, to_markdown
+from sitegen.wordpress.diary import recognise
+
+from .conftest import SITE_TOML, MakeSite, build_site, read, run_cli
+
+EXPORT = Path(__file__).parent / "data" / "wordpress" / "export.xml"
+ISTANBUL = "content/posts/2013-01-15-istanbul-am-morgen/index.md"
+BRUECKE = "content/posts/2013-02-03-ueber-die-bruecke/index.md"
+FOLGE = "content/posts/2013-02-10-folge-1/index.md"
+# Everything the fixture says about commenters and authors that must never be published.
+PRIVATE = (
+    "anna.leser@example.net",
+    "grete.privat@example.org",
+    "ole.privat@example.org",
+    "spam@example.com",
+    "203.0.113.7",
+    "198.51.100.23",
+    "192.0.2.99",
+    "192.0.2.100",
+    "anna.example.net",
+)
+BOILERPLATE = (
+    "Advertisements",
+    "Anzeige",
+    "Teilen mit",
+    "Ähnliche Beiträge",
+    "Etwas Altes",
+    "Grete schreibt über Reisen",
+    "pixel.wp.com",
+    "stats.wp.com",
+    "gravatar",
+    "ads.example.com",
+    "__ATA",
+    "utm_",
+    "fbclid",
+    "gclid",
+    "grete-21",
+    "linkCode",
+    "share=twitter",
+    "Billig Uhren",
+    "wie Grete schreibt",
+    "<iframe",
+    "wp:paragraph",
+    "[caption",
+    "[gallery",
+    "[embed",
+    "[audio",
+    "[youtube",
+    "[contact-form",
+)
+
+
+def png(rgb: tuple[int, int, int]) -> bytes:
+    """A real 4×3 PNG, so that image processing accepts it."""
+    raw = b"".join(b"\x00" + bytes(rgb) * 4 for _ in range(3))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", 4, 3, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+def mp3() -> bytes:
+    """About a second of MPEG-1 Layer III frames (128 kbit/s, 44.1 kHz) holding silence."""
+    return (b"\xff\xfb\x90\x00" + b"\x00" * 413) * 40
+
+
+def uploads(tmp_path: Path) -> Path:
+    """The blog's uploads folder as downloaded; moewe.png is missing on purpose."""
+    media = tmp_path / "uploads"
+    (media / "2013/01").mkdir(parents=True)
+    (media / "2013/02").mkdir(parents=True)
+    (media / "2013/01/bosporus.png").write_bytes(png((40, 90, 140)))
+    (media / "2013/01/faehre.png").write_bytes(png((200, 180, 60)))
+    (media / "2013/02/folge-1.mp3").write_bytes(mp3())
+    return media
+
+
+def run_import(site: Path, export: Path = EXPORT, **options: object) -> ImportReport:
+    return import_wordpress(ImportOptions(export=export, site_dir=site, **options))  # type: ignore[arg-type]
+
+
+def front_matter(path: Path) -> dict[str, object]:
+    return tomllib.loads(path.read_text(encoding="utf-8").split("+++")[1])
+
+
+def all_bytes(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+class _Requests(HTMLParser):
+    """Every URL a browser would fetch by itself: src, srcset, poster, data, stylesheets."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        for name in ("src", "poster", "data"):
+            if values.get(name):
+                self.urls.append(str(values[name]))
+        for name in ("srcset", "imagesrcset"):
+            if values.get(name):
+                self.urls += [c.split()[0] for c in str(values[name]).split(",") if c.strip()]
+        if tag == "link" and values.get("href") and values.get("rel") != "canonical":
+            rel = str(values.get("rel") or "")
+            if rel in ("stylesheet", "icon", "preload", "prefetch", "modulepreload"):
+                self.urls.append(str(values["href"]))
+
+
+def third_party_requests(out: Path, host: str) -> list[str]:
+    found = []
+    for page in out.rglob("*.html"):
+        parser = _Requests()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for url in parser.urls:
+            where = urlsplit(url)
+            if (where.netloc and where.hostname != host) or where.scheme not in (
+                "",
+                "http",
+                "https",
+            ):
+                found.append(f"{page.relative_to(out)}: {url}")
+    return found
+
+
+def test_the_export_imports_and_the_site_builds_without_ads_or_trackers(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    site = make_site({})
+    report = run_import(site, media_dir=uploads(tmp_path))
+
+    assert (report.posts, report.drafts, report.pages) == (3, 2, 2)
+    assert report.media_copied == 4  # bosporus and faehre for two posts' bundles, the episode
+    assert report.media_missing == (
+        (ISTANBUL, "https://grete.files.wordpress.com/2013/01/moewe.png"),
+    )
+    removed = dict(report.removed)
+    assert removed["ads"] == 2 and removed["share buttons"] == 1
+    assert removed["related posts"] == 1 and removed["author boxes"] == 1
+    assert removed["tracking pixels"] == 2
+    assert removed["tracking parameters in links"] == 6
+    assert removed["iframes turned into links"] == 1
+    assert report.redirects == 1 and report.comments == 2 and not report.failed
+    assert dict(report.skipped) == {
+        "feedback items": 1,
+        "nav_menu_item items": 1,
+        "posts with status trash": 1,
+    }
+    text = "\n".join(report.lines())
+    assert "media: 4 copied, 1 missing" in text and "moewe.png" in text
+
+    istanbul = front_matter(site / ISTANBUL)
+    assert istanbul["location"] == "Istanbul" and istanbul["day"] == 570
+    assert str(istanbul["dream"]).startswith("Heute Nacht stand ich")
+    assert istanbul["date"].isoformat() == "2013-01-15T06:05:00+01:00"  # type: ignore[attr-defined]
+    assert istanbul["tags"] == ["Reisen", "Istanbul"]  # "Allgemein" is WordPress's default
+    extra = istanbul["extra"]
+    assert isinstance(extra, dict) and extra["wordpress_id"] == 100 and extra["author"] == "Grete"
+    assert "CET" in (extra.get("zone"), istanbul.get("zone"))
+    brucke = front_matter(site / BRUECKE)
+    assert brucke["aliases"] == ["/2013/02/03/über-die-brücke/"]
+    assert brucke["dream"] == "Letzte Nacht lief ich über eine Brücke, die beim Gehen länger wurde."
+    assert brucke["description"] == "Zurück in Berlin, mit einer Brücke im Kopf."
+    assert "audio" in {**front_matter(site / FOLGE), **front_matter(site / FOLGE)["extra"]}  # type: ignore[dict-item]
+    assert (site / "content/posts/2013-02-10-folge-1/folge-1.mp3").read_bytes() == mp3()
+    assert front_matter(site / "content/posts/2013-03-01-noch-nicht-fertig.md")["draft"] is True
+    assert front_matter(site / "content/posts/2013-03-02-nur-fuer-mich.md")["draft"] is True
+    assert front_matter(site / "content/pages/kontakt.md")["url"] == "/ueber-mich/kontakt/"
+
+    build = build_site(site)
+    assert build.posts == 3 and build.pages == 2 and build.skipped_drafts == 2
+    out = site / "output"
+    html = read(site, "2013/01/15/istanbul-am-morgen/index.html")
+    # The copied upload is published as a responsive picture, with its alt text kept.
+    assert re.search(
+        r'<picture>.*?<img src="[^"]*bosporus[^"]*"[^>]*alt="Nebel über dem Wasser"', html, re.S
+    )
+    assert "<em>Der Bosporus, kurz nach sechs</em>" in html
+    assert "<table>" in html and "<td>Çay</td>" in html
+    assert 'class="footnote-ref"' in html and "Jedenfalls bis Üsküdar" in html
+    assert 'href="https://de.wikipedia.org/wiki/Bosporus"' in html
+    assert 'href="https://www.amazon.de/dp/3100000000/"' in html
+    assert 'href="https://grete.files.wordpress.com/2013/01/moewe.png"' in html  # listed, kept
+    assert "Anna Leser" in html and "Antwort an Anna Leser" in html
+    brucke_html = read(site, "2013/02/03/ueber-die-bruecke/index.html")
+    assert 'href="/2013/01/15/istanbul-am-morgen/"' in brucke_html  # old link, new URL
+    assert 'href="https://vimeo.com/76979871"' in brucke_html
+    assert 'href="https://www.youtube.com/watch?v=dQw4w9WgXcQ"' in brucke_html
+    assert "<pre><code>rsync -a fotos/ sicherung/\n</code></pre>" in brucke_html
+    assert "<li>3. Klasse war voll</li>" in brucke_html
+    assert "Der Zug hatte vierzig Minuten Verspätung." in brucke_html
+    redirect = read(site, "2013/02/03/über-die-brücke/index.html")
+    assert 'url=/2013/02/03/ueber-die-bruecke/"' in redirect
+    assert (out / "ueber-mich/kontakt/index.html").is_file()
+
+    published = "\n".join(p.read_text(encoding="utf-8") for p in out.rglob("*.html"))
+    content = "\n".join(p.read_text(encoding="utf-8") for p in (site / "content").rglob("*.md"))
+    for junk in BOILERPLATE:
+        assert junk not in published, junk
+        assert junk not in content, junk
+    assert third_party_requests(out, "example.org") == []
+    assert check_links(out, "https://example.org/") == []
+
+
+def test_commenters_addresses_are_written_nowhere(make_site: MakeSite, tmp_path: Path) -> None:
+    site = make_site({})
+    run_import(site, media_dir=uploads(tmp_path))
+    build_site(site, drafts=True)
+    files = all_bytes(site)
+    assert ".sitegen-cache/wordpress-import.json" in files
+    for name, data in files.items():
+        for secret in PRIVATE:
+            assert secret.encode() not in data, f"{secret} in {name}"
+
+
+def test_no_comments_leaves_them_behind(make_site: MakeSite) -> None:
+    site = make_site({})
+    result = run_cli("import", "wordpress", EXPORT, "--site", site, "--no-comments")
+    assert result.returncode == 0, result.stderr
+    assert "comments kept: 0" in result.stdout
+    text = (site / ISTANBUL).read_text(encoding="utf-8")
+    assert "Kommentare" not in text and "Anna Leser" not in text
+    # Without --media every upload is listed as missing, and none is fetched by a page.
+    assert "media: 0 copied, 5 missing" in result.stdout
+    build_site(site)
+    assert third_party_requests(site / "output", "example.org") == []
+
+
+def test_a_second_import_keeps_what_the_user_edited(make_site: MakeSite, tmp_path: Path) -> None:
+    site = make_site({})
+    media = uploads(tmp_path)
+    run_import(site, media_dir=media)
+    edited = site / ISTANBUL
+    edited.write_text(edited.read_text(encoding="utf-8").replace("Muezzin", "Wecker"), "utf-8")
+    changed = tmp_path / "changed.xml"
+    changed.write_text(
+        EXPORT.read_text(encoding="utf-8")
+        .replace("<title>Über die Brücke</title>", "<title>Über die alte Brücke</title>")
+        .replace("Der Muezzin war", "Der Muezzin, neu, war"),
+        encoding="utf-8",
+    )
+
+    report = run_import(site, export=changed, media_dir=media)
+    assert report.kept == (ISTANBUL,)
+    assert "Wecker" in edited.read_text(encoding="utf-8")  # the user's edit survives
+    assert report.written == (BRUECKE,)  # untouched since the import: updated
+    assert front_matter(site / BRUECKE)["title"] == "Über die alte Brücke"
+    assert report.unchanged == 5 and report.media_copied == 0
+    assert "1 kept because they were edited" in report.lines()[0]
+
+    report = run_import(site, export=changed, media_dir=media, force=True)
+    assert report.written == (ISTANBUL,) and not report.kept
+    assert "Der Muezzin, neu, war" in edited.read_text(encoding="utf-8")
+
+
+def test_a_permalink_unlike_wordpress_gets_redirects_for_every_post(
+    make_site: MakeSite,
+) -> None:
+    site = make_site({"site.toml": SITE_TOML + 'permalink = "/{year}/{slug}/"\n'})
+    site.joinpath("site.toml").write_text(
+        SITE_TOML.replace("paginate", 'permalink = "/{year}/{slug}/"\npaginate')
+    )
+    report = run_import(site)
+    assert report.redirects == 3
+    build_site(site)
+    for old, new in (
+        ("2013/01/15/istanbul-am-morgen", "/2013/istanbul-am-morgen/"),
+        ("2013/02/03/über-die-brücke", "/2013/ueber-die-bruecke/"),
+        ("2013/02/10/folge-1", "/2013/folge-1/"),
+    ):
+        assert f'url={new}"' in read(site, f"{old}/index.html")
+
+
+def test_dream_phrases_are_configurable(make_site: MakeSite) -> None:
+    site = make_site({})
+    result = run_cli("import", "wordpress", EXPORT, "--site", site, "--dream-phrase", "Heute Nacht")
+    assert result.returncode == 0, result.stderr
+    assert str(front_matter(site / ISTANBUL)["dream"]).startswith("Heute Nacht stand ich")
+    assert "dream" not in front_matter(site / BRUECKE)  # "Letzte Nacht" is no longer a phrase
+    assert "Letzte Nacht lief ich" in (site / BRUECKE).read_text(encoding="utf-8")
+    entry = recognise(
+        "*Berlin, 06:25 Uhr, Tag 627*\n\nIm Traum ging ich.\n\nText.\n", ("Im Traum",)
+    )
+    assert (entry.location, entry.time, entry.day) == ("Berlin", (6, 25), 627)
+    assert entry.dream == "Im Traum ging ich." and entry.body == "Text.\n"
+
+
+# Bad input ---------------------------------------------------------------------------------
+
+
+def export_with(tmp_path: Path, text: str, name: str = "export.xml") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8"))
+    return path
+
+
+def assert_nothing_written(site: Path) -> None:
+    assert [p for p in (site / "content").rglob("*") if p.is_file()] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "the file is empty"),
+        ("Titel;Datum\nEins;2013\n", "not XML"),
+        ('{"posts": []}', "not XML"),
+        ("<!DOCTYPE html>\n<html><body>Hallo</body></html>", "DOCTYPE"),
+        ("<html><body>Hallo</body></html>", "its root element is <html>"),
+        (
+            '<?xml version="1.0"?><rss version="2.0"><channel><title>Feed</title>'
+            "<item><title>Eins</title></item></channel></rss>",
+            "an RSS feed",
+        ),
+        (
+            '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa">'
+            '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><rss>&b;</rss>',
+            "DOCTYPE",
+        ),
+    ],
+)
+def test_a_file_that_is_not_a_wordpress_export_is_refused(
+    make_site: MakeSite, tmp_path: Path, text: str, message: str
+) -> None:
+    site = make_site({})
+    export = export_with(tmp_path, text)
+    result = run_cli("import", "wordpress", export, "--site", site)
+    assert result.returncode == 1
+    assert "not a WordPress export (WXR)" in result.stderr and message in result.stderr
+    assert "export.xml" in result.stderr and "Traceback" not in result.stderr
+    assert_nothing_written(site)
+
+
+def test_a_truncated_export_writes_nothing(make_site: MakeSite, tmp_path: Path) -> None:
+    site = make_site({})
+    whole = EXPORT.read_text(encoding="utf-8")
+    export = export_with(tmp_path, whole[: whole.index("<title>Kontakt</title>")])
+    result = run_cli("import", "wordpress", export, "--site", site)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert re.search(r"export\.xml:\d+: the export is cut off or damaged", result.stderr)
+    assert_nothing_written(site)
+    assert not (site / ".sitegen-cache").exists()
+
+
+def test_an_item_without_a_date_fails_alone(make_site: MakeSite, tmp_path: Path) -> None:
+    site = make_site({})
+    text = EXPORT.read_text(encoding="utf-8")
+    start = text.index("<title>Folge 1")
+    end = text.index("</item>", start)
+    item = re.sub(
+        r"(<wp:post_date(?:_gmt)?><!\[CDATA\[)[^\]]*", r"\g<1>0000-00-00 00:00:00", text[start:end]
+    )
+    item = re.sub(r"<pubDate>[^<]*</pubDate>", "<pubDate></pubDate>", item)
+    line = text[:start].count("\n")  # the <item> line
+    export = export_with(tmp_path, text[:start] + item + text[end:])
+    result = run_cli("import", "wordpress", export, "--site", site, "--media", uploads(tmp_path))
+    assert result.returncode == 1
+    assert f'export.xml:{line}: post "Folge 1: Geräusche vom Hafen" (id 102) has no date' in (
+        result.stderr
+    )
+    assert "failed: 1 items" in result.stdout
+    assert not list((site / "content/posts").glob("*folge-1*"))
+    assert (site / ISTANBUL).is_file() and (site / BRUECKE).is_file()
+
+
+def test_characters_xml_forbids_are_removed_with_a_warning(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    site = make_site({})
+    text = EXPORT.read_text(encoding="utf-8").replace(
+        "Der Muezzin war früher", "Der Muezzin\x0b war\x01 früher"
+    )
+    result = run_cli("import", "wordpress", export_with(tmp_path, text), "--site", site)
+    assert result.returncode == 0, result.stderr
+    assert re.search(
+        r'export\.xml:\d+: warning: post "Istanbul am Morgen" \(id 100\): removed 2 characters',
+        result.stderr,
+    )
+    body = (site / ISTANBUL).read_text(encoding="utf-8")
+    assert "Der Muezzin war früher" in body
+    assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f]", body)
+
+
+def test_a_failed_write_leaves_no_file_of_that_post(make_site: MakeSite, tmp_path: Path) -> None:
+    site = make_site({})
+    # A folder where the episode's Markdown must go: its media is copied, then writing fails.
+    (site / FOLGE).mkdir(parents=True)
+    result = run_cli("import", "wordpress", EXPORT, "--site", site, "--media", uploads(tmp_path))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "2013-02-10-folge-1/index.md: cannot write" in result.stderr
+    assert not (site / "content/posts/2013-02-10-folge-1/folge-1.mp3").exists()
+    assert (site / ISTANBUL).is_file()
+    result = run_cli("build", "--site", site)  # the other posts build
+
+
+def test_a_big_export_streams_in_bounded_memory(tmp_path: Path) -> None:
+    # About 30 MB: a tree of it would take hundreds of MB; the stream holds one item at a time.
+    text = EXPORT.read_text(encoding="utf-8")
+    body = "<p>" + "Ein Satz über den Hafen, die Fähren und das Wetter. " * 200 + "</p>"
+    big = tmp_path / "big.xml"
+    with big.open("w", encoding="utf-8") as out:
+        out.write(text[: text.index("<item>")])
+        for i in range(2800):
+            out.write(
+                f"<item><title>Eintrag {i}</title><content:encoded><![CDATA[{body}]]>"
+                f"</content:encoded><wp:post_id>{1000 + i}</wp:post_id>"
+                "<wp:post_type>post</wp:post_type></item>\n"
+            )
+        out.write("</channel>\n</rss>\n")
+    assert big.stat().st_size > 28_000_000
+    # VmHWM is the peak resident memory of this process alone (ru_maxrss would count pytest's).
+    script = (
+        "import sys; from pathlib import Path\n"
+        "from sitegen.wordpress.wxr import read_export\n"
+        "n = sum(1 for _ in read_export(Path(sys.argv[1])))\n"
+        "peak = next(l for l in open('/proc/self/status') if l.startswith('VmHWM'))\n"
+        "print(n, peak.split()[1])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(big)], capture_output=True, text=True, check=True
+    )
+    entries, peak_kib = map(int, result.stdout.split())
+    assert entries == 2801  # the channel and every item
+    assert peak_kib < 80_000, f"{peak_kib} KiB"
+
+
+# Conversion details ---------------------------------------------------------------------------
+
+
+def _links() -> Links:
+    return Links(
+        media=lambda url: None,
+        is_upload=lambda url: False,
+        post=lambda url: None,
+        gallery=lambda ids: [],
+    )
+
+
+def test_text_never_turns_into_markup() -> None:
+    html = (
+        "<p>3. Oktober: Ich schrieb &lt;iframe src=x&gt; und &amp;nbsp; ab.</p>"
+        "<p># Kein Titel</p><p>- kein Punkt</p><p>Sternchen *so* und a_b_c</p>"
+    )
+    markdown = to_markdown(html, _links()).markdown
+    rendered, _ = renderer.render(markdown, language="de", source_key="x.md", line_offset=0)
+    assert "<ol" not in rendered and "<h1" not in rendered and "<ul" not in rendered
+    assert "<iframe" not in rendered and "&lt;iframe src=x&gt;" in rendered
+    assert "&amp;nbsp;" in rendered and "*so*" in rendered and "a_b_c" in rendered
+
+
+def test_unknown_shortcodes_stay_as_text_and_are_reported() -> None:
+    result = to_markdown("Ein [sic] und [plugin_box farbe=rot]Text[/plugin_box].", _links())
+    assert "[sic]" in result.markdown and "plugin\\_box" in result.markdown
+    assert "[plugin_box]" in result.unknown_shortcodes
