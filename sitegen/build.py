@@ -23,7 +23,7 @@ from .model import Document, Notice, Post
 from .parallel import parallel_map
 from .parse import parse_document
 from .render import plan
-from .text import digest
+from .text import count, digest
 from .theme import load_theme
 
 log = logging.getLogger(__name__)
@@ -61,12 +61,13 @@ class BuildReport:
     def summary(self) -> str:
         skipped = []
         if self.skipped_drafts:
-            skipped.append(f"{self.skipped_drafts} draft{'s' * (self.skipped_drafts != 1)}")
+            skipped.append(count(self.skipped_drafts, "draft"))
         if self.skipped_future:
-            skipped.append(f"{self.skipped_future} future post{'s' * (self.skipped_future != 1)}")
+            skipped.append(count(self.skipped_future, "future post"))
         skipped_text = f", skipped {' and '.join(skipped)}" if skipped else ""
         return (
-            f"{self.posts} posts, {self.pages} pages: {len(self.written)} files written, "
+            f"{count(self.posts, 'post')}, {count(self.pages, 'page')}: "
+            f"{count(len(self.written), 'file')} written, "
             f"{self.unchanged} unchanged, {len(self.pruned)} removed{skipped_text} "
             f"in {self.seconds:.2f} s"
         )

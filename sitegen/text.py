@@ -70,3 +70,8 @@ def digest(*parts: str | bytes) -> str:
         h.update(b"%d:" % len(data))
         h.update(data)
     return h.hexdigest()
+
+
+def count(number: int, singular: str, plural: str | None = None) -> str:
+    """ "1 file", "2 files": a number with its noun in the right form."""
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"

@@ -165,7 +165,7 @@ def test_cli_build_prints_one_summary_line(make_site: MakeSite) -> None:
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
     assert len(lines) == 1
-    assert lines[0].startswith("4 posts, 1 pages:") and "skipped 1 draft" in lines[0]
+    assert lines[0].startswith("4 posts, 1 page:") and "skipped 1 draft" in lines[0]
     assert " in " in lines[0] and lines[0].endswith(" s")
 
 

@@ -15,7 +15,7 @@ from ..config import Config, load_config
 from ..errors import SitegenError, display_path
 from ..model import Document, SourceFile
 from ..parse import front_matter_keys, parse_document
-from ..text import plain_text
+from ..text import count, plain_text
 from . import document
 from .convert import Converted, Links, source_url, to_markdown
 from .diary import DREAM_PHRASES, recognise
@@ -65,7 +65,7 @@ class ImportReport:
         """The report a person reads at the end of an import."""
         out = [
             f"imported {self.posts} posts, {self.drafts} drafts and {self.pages} pages: "
-            f"{len(self.written)} files written, {self.unchanged} unchanged, "
+            f"{count(len(self.written), 'file')} written, {self.unchanged} unchanged, "
             f"{len(self.kept)} kept because they were edited since the last import",
             f"media: {self.media_copied} copied, {len(self.media_missing)} missing",
             f"redirects for old URLs: {self.redirects}",
