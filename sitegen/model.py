@@ -99,6 +99,8 @@ class Post:
     has_time: bool = True
     """False when the front matter gave only a date."""
     location: str = ""
+    zone: str = ""
+    """A time zone label shown after the time of writing, like "CET"; only a label."""
     day: int | None = None
     """Day N of the diary: given in front matter, or counted from day_zero."""
     dream: str = ""

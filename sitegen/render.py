@@ -81,6 +81,7 @@ class _Renderer:
             cover_url=self.cover_url,
         )
         self.env.filters["content"] = self.content
+        self.env.filters["dream"] = self.dream
         self.metas = {p.key: digest(self._meta(p)) for p in (*site.posts, *site.pages)}
         # What every page shows of the whole site: the navigation and the footer.
         self.base_key = digest(
@@ -122,8 +123,14 @@ class _Renderer:
 
     def content(self, post: Post) -> Markup:
         """The post's body with links to other Markdown files turned into their URLs."""
-        text = _REF.sub(lambda m: html.escape(self.url(self.site.urls[m.group(1)])), post.html)
-        return Markup(_IMAGE.sub(self._picture_markup, text))
+        return Markup(_IMAGE.sub(self._picture_markup, self._resolve(post.html)))
+
+    def dream(self, post: Post) -> Markup:
+        """The post's dream, its links resolved as in the body."""
+        return Markup(self._resolve(post.dream))
+
+    def _resolve(self, fragment: str) -> str:
+        return _REF.sub(lambda m: html.escape(self.url(self.site.urls[m.group(1)])), fragment)
 
     def cover(self, post: Post) -> Markup:
         """The post's cover image as a <picture>, or nothing."""
@@ -310,6 +317,7 @@ class _Renderer:
                 post.date.isoformat() if post.date else "",
                 post.summary,
                 post.location,
+                post.zone,
                 str(post.day),
                 ",".join(post.tags),
                 str(bool(post.dream)),

@@ -25,6 +25,9 @@ def test_demo_site_shows_its_features(demo: Path) -> None:
     assert len(posts) >= 8
     pages = [p.read_text() for p in posts]
     assert any('class="dream"' in p for p in pages)
+    block_dream = (demo / "2017/06/26/vier-jahre-nach-dem-dschungel/index.html").read_text()
+    assert 'class="dream"' in block_dream and ":::" not in block_dream  # a ::: dream block
+    assert any('<span class="diary-zone">EEST</span>' in p for p in pages)
     assert any("<table>" in p for p in pages)
     assert any('class="footnotes"' in p for p in pages)
     assert any(

@@ -1,0 +1,268 @@
+"""Diary entries: location, local time of writing, day N, the dream, and the diary's own views."""
+
+from __future__ import annotations
+
+import re
+
+from .conftest import SITE_TOML, MakeSite, build_site, post, read, run_cli
+
+ENGLISH = SITE_TOML.replace('language = "de"', 'language = "en"')
+
+
+def diary_line(page: str) -> str:
+    """The text of the first diary line on a page, as a reader sees it."""
+    line = re.search(r'<p class="diary-line">(.*?)</p>', page, re.S)
+    assert line is not None, "no diary line"
+    return re.sub(r"<[^>]+>", "", line.group(1))
+
+
+def dream_aside(page: str) -> str:
+    aside = re.search(r'<aside class="dream"[^>]*>(.*?)</aside>', page, re.S)
+    assert aside is not None, "no dream"
+    return aside.group(1)
+
+
+def body(page: str) -> str:
+    content = re.search(r'<div class="e-content">(.*?)</div>', page, re.S)
+    assert content is not None
+    return content.group(1)
+
+
+# Fields and the diary line ------------------------------------------------------------
+
+
+def test_day_is_counted_from_day_zero_in_the_local_date(make_site: MakeSite) -> None:
+    site = make_site(
+        {
+            "content/posts/2013-06-26-a.md": post(
+                "A", "2013-06-26T06:25:00+02:00", location="Berlin"
+            ),
+            # 23:30 in New York is already the next day in Berlin: the local date counts.
+            "content/posts/2013-06-27-b.md": post(
+                "B", "2013-06-27T23:30:00-04:00", location="New York"
+            ),
+        }
+    )
+    report = build_site(site)
+    assert diary_line(read(site, "2013/06/26/a/index.html")) == "Berlin, 6:25, Tag 627"
+    assert diary_line(read(site, "2013/06/27/b/index.html")) == "New York, 23:30, Tag 628"
+    assert report.warnings == ()
+
+
+def test_a_given_day_is_shown_and_a_disagreeing_one_warns_naming_the_file(
+    make_site: MakeSite,
+) -> None:
+    site = make_site(
+        {
+            "content/posts/2013-06-26-a.md": post(
+                "A", "2013-06-26T06:25:00+02:00", location="Berlin", day=627
+            ),
+            "content/posts/2016-08-09-istanbul.md": post(
+                "Istanbul", "2016-08-09T06:05:00+03:00", location="Istanbul", day=570
+            ),
+        }
+    )
+    result = run_cli("build", "--site", site)
+    assert result.returncode == 0, result.stderr
+    # The imported archive kept its own count: shown as given, with a warning naming path:line.
+    assert diary_line(read(site, "2016/08/09/istanbul/index.html")) == "Istanbul, 6:05, Tag 570"
+    warnings = result.stderr.strip().splitlines()
+    assert len(warnings) == 1
+    assert re.search(r"content/posts/2016-08-09-istanbul\.md:5: warning: day = 570", warnings[0])
+    assert "day 1767" in warnings[0]
+
+
+def test_zone_label_follows_the_local_time_which_is_never_converted(make_site: MakeSite) -> None:
+    site = make_site(
+        {
+            "content/posts/2016-08-09-istanbul.md": post(
+                "Istanbul",
+                "2016-08-09T06:05:00+01:00",
+                location="Istanbul",
+                zone="CET",
+                day=570,
+            ),
+        }
+    )
+    build_site(site)
+    page = read(site, "2016/08/09/istanbul/index.html")
+    # Berlin (the site's zone) was at 7:05; the entry says what the writer's clock said.
+    assert diary_line(page) == "Istanbul, 6:05 CET, Tag 570"
+    assert '<time datetime="2016-08-09T06:05:00+01:00">6:05</time>' in page
+
+
+def test_an_english_site_says_day(make_site: MakeSite) -> None:
+    site = make_site(
+        {
+            "site.toml": ENGLISH,
+            "content/posts/2013-06-26-a.md": post(
+                "A", "2013-06-26T06:25:00+02:00", location="Berlin"
+            ),
+        }
+    )
+    build_site(site)
+    assert diary_line(read(site, "2013/06/26/a/index.html")) == "Berlin, 6:25, Day 627"
+
+
+def test_listings_show_the_diary_line_under_each_title(make_site: MakeSite) -> None:
+    site = make_site(
+        {
+            "content/posts/2013-06-26-a.md": post(
+                "A", "2013-06-26T06:25:00+02:00", location="Berlin"
+            ),
+            "content/posts/2013-06-27-b.md": post(
+                "B", "2013-06-27T07:00:00+02:00", location="Leipzig", tags=["Werkstatt"]
+            ),
+        }
+    )
+    build_site(site)
+    for output in ("index.html", "tags/werkstatt/index.html"):
+        page = read(site, output)
+        entries = re.findall(r'<article class="h-entry entry">.*?</article>', page, re.S)
+        assert entries, output
+        for entry in entries:
+            title = entry.index('class="p-name"')
+            assert entry.index('class="diary-line"') > title
+    index = read(site, "index.html")
+    assert "Leipzig, 7:00, Tag 628" in re.sub(r"<[^>]+>", "", index)
+
+
+def test_a_post_without_location_time_or_day_shows_no_empty_line(make_site: MakeSite) -> None:
+    toml = SITE_TOML.replace("[diary]\nday_zero = 2011-10-08\n", "")
+    site = make_site({"site.toml": toml, "content/posts/2013-06-26-a.md": post("A", "2013-06-26")})
+    build_site(site)
+    assert "diary-line" not in read(site, "2013/06/26/a/index.html")
+
+
+# The dream ------------------------------------------------------------------------------
+
+
+def test_a_dream_in_front_matter_is_set_apart_from_the_text(make_site: MakeSite) -> None:
+    site = make_site(
+        {
+            "content/posts/2013-06-26-a.md": post(
+                "A",
+                "2013-06-26T06:25:00+02:00",
+                "Der Tag.",
+                dream="Heute Nacht war das Regal *leer*.",
+            ),
+        }
+    )
+    build_site(site)
+    page = read(site, "2013/06/26/a/index.html")
+    aside = dream_aside(page)
+    assert '<p class="dream-label">Traum</p>' in aside
+    assert "<em>leer</em>" in aside
+    assert "Regal" not in body(page) and "Der Tag." in body(page)
+
+
+def test_a_dream_block_at_the_top_of_the_body_is_the_dream(make_site: MakeSite) -> None:
+    text = """
+    ::: dream
+    Letzte Nacht lief ich über eine Brücke, die beim Gehen länger wurde.
+
+    Am Ende stand [der erste Eintrag](2013-06-26-a.md).
+    :::
+
+    Heute früh in der Werkstatt.
+    """
+    site = make_site(
+        {
+            "site.toml": ENGLISH,
+            "content/posts/2013-06-26-a.md": post("A", "2013-06-26T06:25:00+02:00"),
+            "content/posts/2013-06-27-b.md": post("B", "2013-06-27T07:00:00+02:00", text),
+        }
+    )
+    report = build_site(site)
+    page = read(site, "2013/06/27/b/index.html")
+    aside = dream_aside(page)
+    assert '<p class="dream-label">Dream</p>' in aside
+    assert "Brücke" in aside and '<a href="/2013/06/26/a/">der erste Eintrag</a>' in aside
+    assert ":::" not in page
+    assert body(page).strip() == "<p>Heute früh in der Werkstatt.</p>"
+    # The summary (listings, meta description) is the text's, not the dream's.
+    assert '<meta name="description" content="Heute früh in der Werkstatt.">' in page
+    assert report.warnings == ()
+
+
+def test_a_dream_block_keeps_code_fences_whole(make_site: MakeSite) -> None:
+    text = """
+    ::: dream
+    Ich träumte in Markdown:
+
+    ```
+    :::
+    ```
+    :::
+
+    Wach.
+    """
+    site = make_site(
+        {"content/posts/2013-06-27-b.md": post("B", "2013-06-27T07:00:00+02:00", text)}
+    )
+    build_site(site)
+    page = read(site, "2013/06/27/b/index.html")
+    assert "<code>:::\n</code>" in dream_aside(page)
+    assert body(page).strip() == "<p>Wach.</p>"
+
+
+def test_a_dream_block_that_is_never_closed_names_path_and_line(make_site: MakeSite) -> None:
+    text = "::: dream\nHeute Nacht ...\n\nDer Tag."
+    site = make_site(
+        {"content/posts/2013-06-27-b.md": post("B", "2013-06-27T07:00:00+02:00", text)}
+    )
+    result = run_cli("build", "--site", site)
+    assert result.returncode == 1
+    assert "content/posts/2013-06-27-b.md:6: the ::: dream block is never closed" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (site / "output").exists()
+
+
+def test_two_dreams_are_an_error(make_site: MakeSite) -> None:
+    text = "::: dream\nHeute Nacht ...\n:::\n\nDer Tag."
+    site = make_site(
+        {
+            "content/posts/2013-06-27-b.md": post(
+                "B", "2013-06-27T07:00:00+02:00", text, dream="Auch geträumt."
+            )
+        }
+    )
+    result = run_cli("build", "--site", site)
+    assert result.returncode == 1
+    assert "2013-06-27-b.md:7: two dreams: one in the front matter (line 4)" in result.stderr
+
+
+def test_a_dream_block_below_the_top_warns(make_site: MakeSite) -> None:
+    text = "Erst der Tag.\n\n::: dream\nDann der Traum.\n:::\n"
+    site = make_site(
+        {"content/posts/2013-06-27-b.md": post("B", "2013-06-27T07:00:00+02:00", text)}
+    )
+    report = build_site(site)
+    assert [str(w).split("content/")[-1] for w in report.warnings] == [
+        "posts/2013-06-27-b.md:8: warning: a ::: dream block counts only at the top "
+        "of the text, before anything else; this one is shown as text"
+    ]
+    assert 'class="dream"' not in read(site, "2013/06/27/b/index.html")
+
+
+# Bad input ------------------------------------------------------------------------------
+
+
+def test_bad_day_and_date_without_zone_name_path_and_line(make_site: MakeSite) -> None:
+    toml = SITE_TOML.replace('timezone = "Europe/Berlin"\n', "")
+    site = make_site(
+        {
+            "site.toml": toml,
+            "content/posts/2013-06-26-a.md": post("A", "2013-06-26T06:25:00+02:00", day=0),
+            "content/posts/2013-06-27-b.md": post("B", "2013-06-27T07:00:00"),
+            "content/posts/2013-06-28-c.md": post("C", "2013-06-28T07:00:00+02:00", day="3"),
+        }
+    )
+    result = run_cli("build", "--site", site)
+    assert result.returncode == 1
+    assert "2013-06-26-a.md:4: day must be a positive integer, not 0" in result.stderr
+    assert "2013-06-27-b.md:3: the date has no UTC offset and site.toml sets no timezone" in (
+        result.stderr
+    )
+    assert "2013-06-28-c.md:4: day must be a positive integer, not '3'" in result.stderr
+    assert "Traceback" not in result.stderr
