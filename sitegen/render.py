@@ -80,6 +80,9 @@ class _Renderer:
             cover=self.cover,
             cover_url=self.cover_url,
         )
+        # JSON-LD keeps its umlauts readable; `tojson` still escapes <, >, & and '.
+        self.env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
+        self.env.globals["json_ld"] = self.json_ld
         self.env.filters["content"] = self.content
         self.env.filters["dream"] = self.dream
         self.metas = {p.key: digest(self._meta(p)) for p in (*site.posts, *site.pages)}
@@ -120,6 +123,43 @@ class _Renderer:
         return str(
             format_time(value.timetz(), form, locale=self.config.language, tzinfo=value.tzinfo)
         )
+
+    def json_ld(self, post: Post) -> dict[str, Any]:
+        """schema.org data of a diary entry, for `<script type="application/ld+json">`.
+
+        The day number is the entry's `position`: schema.org defines it on every
+        CreativeWork as its place in a series, and day N is the entry's place in the
+        diary. (`additionalProperty` is not defined on CreativeWork, and `identifier`
+        would claim a uniqueness two entries of one day do not have.)
+        """
+        written = post.date.isoformat() if post.has_time else post.date.date().isoformat()
+        data: dict[str, Any] = {
+            "@context": "https://schema.org",
+            "@type": "BlogPosting",
+            "headline": post.title,
+            "url": self.abs_url(post.url),
+            "mainEntityOfPage": self.abs_url(post.url),
+            "inLanguage": self.config.language,
+            "dateCreated": written,
+            "datePublished": written,
+            "isPartOf": {"@type": "Blog", "name": self.config.title, "url": self.abs_url()},
+            "wordCount": post.words,
+        }
+        if post.updated:
+            data["dateModified"] = post.updated.isoformat()
+        if post.summary:
+            data["description"] = post.summary
+        if self.config.author.name:
+            data["author"] = {"@type": "Person", "name": self.config.author.name}
+        if post.location:
+            data["contentLocation"] = {"@type": "Place", "name": post.location}
+        if post.day is not None:
+            data["position"] = post.day
+        if post.tags:
+            data["keywords"] = list(post.tags)
+        if image := self.cover_url(post):
+            data["image"] = image
+        return data
 
     def content(self, post: Post) -> Markup:
         """The post's body with links to other Markdown files turned into their URLs."""

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import subprocess
+from pathlib import Path
 
-from .conftest import SITE_TOML, MakeSite, build_site, post, read, run_cli
+import pytest
+from bs4 import BeautifulSoup, Tag
+
+from .conftest import SITE_TOML, MakeSite, build_site, check_html, post, read, run_cli
 
 ENGLISH = SITE_TOML.replace('language = "de"', 'language = "en"')
 
@@ -266,3 +273,117 @@ def test_bad_day_and_date_without_zone_name_path_and_line(make_site: MakeSite) -
     )
     assert "2013-06-28-c.md:4: day must be a positive integer, not '3'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# Machine-readable -----------------------------------------------------------------------
+
+
+def json_ld(page: str) -> dict[str, object]:
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    assert len(blocks) == 1
+    data: dict[str, object] = json.loads(blocks[0])
+    return data
+
+
+def test_a_post_carries_json_ld_blogposting(make_site: MakeSite) -> None:
+    site = make_site(
+        {
+            "content/posts/2013-06-26-a.md": post(
+                "Es ist ein Dschungel",
+                "2013-06-26T06:25:00+02:00",
+                location="Berlin",
+                tags=["Werkstatt"],
+            ),
+        }
+    )
+    build_site(site)
+    data = json_ld(read(site, "2013/06/26/a/index.html"))
+    assert data["@context"] == "https://schema.org" and data["@type"] == "BlogPosting"
+    assert data["headline"] == "Es ist ein Dschungel"
+    assert data["dateCreated"] == data["datePublished"] == "2013-06-26T06:25:00+02:00"
+    assert data["contentLocation"] == {"@type": "Place", "name": "Berlin"}
+    assert data["position"] == 627  # day 627 of the diary
+    assert data["url"] == "https://example.org/2013/06/26/a/"
+    assert data["author"] == {"@type": "Person", "name": "Ada"}
+    assert data["inLanguage"] == "de" and data["keywords"] == ["Werkstatt"]
+
+
+def test_json_ld_cannot_be_broken_out_of(make_site: MakeSite) -> None:
+    title = "Über </script><b>fett</b> & 'so'"
+    site = make_site(
+        {
+            "content/posts/2013-06-26-a.md": post(
+                title.replace("'", "\\u0027"), "2013-06-26T06:25:00+02:00", location="Köln"
+            ),
+        }
+    )
+    build_site(site)
+    page = read(site, "2013/06/26/a/index.html")
+    data = json_ld(page)
+    assert data["headline"] == title
+    assert '"name": "Köln"' in page  # readable, not \\u00f6
+
+
+def test_h_entry_names_location_date_url_and_content(make_site: MakeSite) -> None:
+    site = make_site(
+        {
+            "content/posts/2013-06-26-a.md": post(
+                "A", "2013-06-26T06:25:00+02:00", "Der Tag.", location="Berlin", tags=["Reise"]
+            ),
+        }
+    )
+    build_site(site)
+    page = BeautifulSoup(read(site, "2013/06/26/a/index.html"), "html.parser")
+    entry = page.select_one(".h-entry")
+    assert entry is not None
+
+    def prop(name: str) -> Tag:
+        found = entry.select_one(f".{name}")
+        assert isinstance(found, Tag), name
+        return found
+
+    assert prop("p-name").get_text() == "A"
+    assert prop("p-location").get_text() == "Berlin"
+    assert prop("dt-published")["datetime"] == "2013-06-26T06:25:00+02:00"
+    assert prop("u-url")["href"] == "/2013/06/26/a/"
+    assert prop("e-content").get_text().strip() == "Der Tag."
+    assert prop("p-category").get_text() == "Reise"
+    assert prop("p-author").get_text() == "Ada"
+
+
+def test_the_csp_leaves_json_ld_alone_and_the_checker_accepts_it(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    site = make_site(
+        {
+            "content/posts/2013-06-26-a.md": post(
+                "A", "2013-06-26T06:25:00+02:00", location="Berlin", dream="Geträumt."
+            ),
+        }
+    )
+    build_site(site)
+    report = check_html(site / "output")
+    assert report.endswith("No errors found."), report
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("no Chromium to load the page in")
+    page = site / "output/2013/06/26/a/index.html"
+    result = subprocess.run(
+        [
+            chromium,
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "application/ld+json" in result.stdout  # the page loaded
+    # A data block is never run, so the policy has nothing to block or report.
+    assert "Content Security Policy" not in result.stderr, result.stderr
