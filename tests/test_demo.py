@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REPO, build_site, check_html
+from .conftest import REPO, build_site, check_html, only_data_blocks
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +33,8 @@ def test_demo_site_shows_its_features(demo: Path) -> None:
     assert any(
         "<picture>" in p and 'type="image/webp"' in p for p in pages
     )  # the photo, responsive
+    assert any('<script type="application/ld+json">' in p for p in pages)
+    assert only_data_blocks(demo)  # JSON-LD is the only <script>: nothing runs
     assert (demo / "ueber-uns/index.html").exists()
     assert (demo / "tags/index.html").exists()
 
