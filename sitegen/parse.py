@@ -77,8 +77,15 @@ class FrontMatter:
         return 1
 
 
-def parse_document(document: Document, config: Config) -> Post:
-    """Read and parse one post or page; raise ContentError naming file and line."""
+def parse_document(
+    document: Document, config: Config, typography: markdown.Typography | None = None
+) -> Post:
+    """Read and parse one post or page; raise ContentError naming file and line.
+
+    `typography` says what the rendered Markdown writes in the site's language (its quotes,
+    the footnotes' heading), as the theme's translation file gives it.
+    """
+    typography = typography or markdown.Typography()
     source = document.source
     shown = display_path(source.path)
     try:
@@ -127,18 +134,18 @@ def parse_document(document: Document, config: Config) -> Post:
                 dream_line - 1,
             )
         dream_html, dream_refs = markdown.render(
-            dream, language=config.language, source_key=source.rel, line_offset=dream_line - 1
+            dream, typography=typography, source_key=source.rel, line_offset=dream_line - 1
         )
     elif values.get("dream", "").strip():
         dream_html, dream_refs = markdown.render(
-            values["dream"], language=config.language, source_key=source.rel, line_offset=0
+            values["dream"], typography=typography, source_key=source.rel, line_offset=0
         )
         dream_refs = [(target, fm.line_of("dream")) for target, _ in dream_refs]
     if document.kind == "post":
         for line in _stray_dream_blocks(body, body_line):
             notices.append(Notice(shown, line, _STRAY_DREAM))
     html, refs, images = markdown.render_with_images(
-        body, language=config.language, source_key=source.rel, line_offset=body_line - 1
+        body, typography=typography, source_key=source.rel, line_offset=body_line - 1
     )
     refs = dream_refs + refs
     description = values.get("description", "").strip()

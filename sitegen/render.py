@@ -64,8 +64,7 @@ class _Renderer:
         self.config = site.config
         self.theme = theme
         self.env = theme.environment()
-        strings = theme.strings.get(self.config.language) or theme.strings.get("en", {})
-        self.strings = {**theme.strings.get("en", {}), **strings}
+        self.strings = theme.strings_for(self.config.language)
         self.env.globals.update(
             site=site,
             config=self.config,
@@ -116,12 +115,12 @@ class _Renderer:
         return self.config.origin + self.url(path)
 
     def format_date(self, value: dt.datetime | dt.date, form: str = "long") -> str:
-        return _format_date(value, form, self.config.language)
+        return _format_date(value, form, self.config.locale)
 
     def format_time(self, value: dt.datetime, form: str = "short") -> str:
         # The local time of writing, as written: no conversion to the site's zone.
         return str(
-            format_time(value.timetz(), form, locale=self.config.language, tzinfo=value.tzinfo)
+            format_time(value.timetz(), form, locale=self.config.locale, tzinfo=value.tzinfo)
         )
 
     def json_ld(self, post: Post) -> dict[str, Any]:
@@ -380,9 +379,9 @@ _REDIRECT = """<!doctype html>
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _format_date(value: dt.datetime | dt.date, form: str, language: str) -> str:
+def _format_date(value: dt.datetime | dt.date, form: str, locale: str) -> str:
     # Every date is shown on several pages (post, index, tag, year): Babel once for each.
-    return str(format_date(value, form, locale=language))
+    return str(format_date(value, form, locale=locale))
 
 
 def _copies(

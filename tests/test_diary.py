@@ -398,3 +398,106 @@ def test_the_csp_leaves_json_ld_alone_and_the_checker_accepts_it(
     assert "application/ld+json" in result.stdout  # the page loaded
     # A data block is never run, so the policy has nothing to block or report.
     assert "Content Security Policy" not in result.stderr, result.stderr
+
+
+# Language -------------------------------------------------------------------------------
+
+FRENCH = """\
+skip_to_content = "Aller au texte"
+home = "Accueil"
+site_navigation = "Site"
+tags = "Mots-clés"
+all_tags = "Tous les mots-clés"
+archive = "Archives"
+tag_title = "Mot-clé « {name} »"
+year_title = "{year}"
+posts_count = "{count} entrées"
+post_count_one = "1 entrée"
+newer = "Plus récent"
+older = "Plus ancien"
+newer_posts = "Entrées plus récentes"
+older_posts = "Entrées plus anciennes"
+page_of = "Page {number} sur {total}"
+pagination = "Pages"
+post_navigation = "Autres entrées"
+day = "Jour {day}"
+dream = "Rêve"
+time_format = "H:mm"
+date_format = "full"
+short_date_format = "medium"
+reading_time = "{minutes} min"
+updated = "mis à jour"
+tagged = "Mots-clés :"
+written_by = "Écrit par"
+not_found_title = "Introuvable"
+not_found_text = "Il n'y a rien à cette adresse."
+back_home = "Vers l'accueil"
+no_posts = "Rien de publié pour l'instant."
+footer_note = "Ni publicité, ni traceurs, ni cookies."
+quotes = "«»‹›"
+footnotes = "Notes"
+"""
+
+
+def test_a_new_language_needs_only_its_translation_file(make_site: MakeSite) -> None:
+    toml = SITE_TOML.replace('language = "de"', 'language = "fr"').replace(
+        "paginate = 2", 'paginate = 2\ntheme = "mine"'
+    )
+    text = 'Il a dit "bonjour".[^1]\n\n[^1]: Une note.'
+    site = make_site(
+        {
+            "site.toml": toml,
+            "themes/mine/theme.toml": 'extends = "default"\n',
+            "themes/mine/i18n/fr.toml": FRENCH,
+            "content/posts/2013-06-26-a.md": post(
+                "A", "2013-06-26T06:25:00+02:00", text, location="Paris", dream="Un rêve."
+            ),
+        }
+    )
+    build_site(site)
+    page = read(site, "2013/06/26/a/index.html")
+    assert '<html lang="fr">' in page
+    assert "mercredi 26 juin 2013" in page  # Babel's French date
+    assert diary_line(page) == "Paris, 6:25, Jour 627"
+    assert '<p class="dream-label">Rêve</p>' in page
+    assert "Il a dit «bonjour»." in page  # French quotes in the text
+    assert '<h2 class="visually-hidden">Notes</h2>' in page
+    assert "Aller au texte" in page and "Ni publicité" in page
+    for english in ("Skip to the text", "Day 627", "Dream", "Footnotes", "Home"):
+        assert english not in page
+
+
+def test_a_regional_language_falls_back_to_its_base_language(make_site: MakeSite) -> None:
+    toml = SITE_TOML.replace('language = "de"', 'language = "de-AT"')
+    site = make_site(
+        {
+            "site.toml": toml,
+            "content/posts/2013-01-02-a.md": post("A", "2013-01-02T06:25:00+01:00"),
+        }
+    )
+    build_site(site)
+    page = read(site, "2013/01/02/a/index.html")
+    assert "Mittwoch, 2. Jänner 2013" in page  # Austrian month name, from Babel
+    assert "Zum Text springen" in page and "Tag 452" in page  # strings of de.toml
+
+
+def test_a_language_without_dates_is_a_config_error(make_site: MakeSite) -> None:
+    site = make_site({"site.toml": SITE_TOML.replace('language = "de"', 'language = "xq"')})
+    result = run_cli("build", "--site", site)
+    assert result.returncode == 1
+    assert "site.toml: language: no dates known for 'xq'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_quotes_in_a_translation_must_be_four_characters(make_site: MakeSite) -> None:
+    toml = SITE_TOML.replace("paginate = 2", 'paginate = 2\ntheme = "mine"')
+    site = make_site(
+        {
+            "site.toml": toml,
+            "themes/mine/theme.toml": 'extends = "default"\n',
+            "themes/mine/i18n/de.toml": 'quotes = "„“"\n',
+        }
+    )
+    result = run_cli("build", "--site", site)
+    assert result.returncode == 1
+    assert "themes/mine/i18n/de.toml: quotes must be four characters" in result.stderr
