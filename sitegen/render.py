@@ -65,6 +65,10 @@ class _Renderer:
         self.theme = theme
         self.env = theme.environment()
         self.strings = theme.strings_for(self.config.language)
+        self.dreams = site.dreams
+        # The dreams page's URL is a theme string too: /traeume/, /dreams/, /reves/.
+        slug = slugify(self.strings.get("dreams_slug", "")) or "dreams"
+        self.dreams_url = f"{slug}/" if self.dreams else ""
         self.env.globals.update(
             site=site,
             config=self.config,
@@ -78,6 +82,7 @@ class _Renderer:
             tag_slug=slugify,
             cover=self.cover,
             cover_url=self.cover_url,
+            dreams_url=self.dreams_url,
         )
         # JSON-LD keeps its umlauts readable; `tojson` still escapes <, >, & and '.
         self.env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
@@ -92,6 +97,7 @@ class _Renderer:
             theme.digest,
             str(site.years[0].year if site.years else ""),
             str(bool(site.tags)),
+            self.dreams_url,
             *(self.metas[p.key] for p in site.nav_pages),
         )
         self.all_key = digest(self.base_key, *self.metas.values())
@@ -212,10 +218,13 @@ class _Renderer:
         site = self.site
         for index, post in enumerate(site.posts):
             neighbours = (site.newer(index), site.older(index))
+            on_this_day = site.on_this_day(index)
             key = digest(
                 self.base_key,
                 post.digest,
                 *(self.metas[n.key] for n in neighbours if n),
+                "on this day",
+                *(self.metas[p.key] for p in on_this_day),
                 *(site.urls.get(r.target, "") for r in post.refs),
                 *self._picture_keys(post),
             )
@@ -227,6 +236,7 @@ class _Renderer:
                 post=post,
                 newer=neighbours[0],
                 older=neighbours[1],
+                on_this_day=on_this_day,
                 page_url=post.url,
             )
         for page in site.pages:
@@ -249,6 +259,17 @@ class _Renderer:
         for year in site.years:
             posts = tuple(site.posts[i] for i in year.posts)
             yield from self._listings("year", str(year.year), f"{year.year}/", posts)
+        if self.dreams:
+            # The page shows each dream whole, besides what listings show of its post.
+            key = digest(self.base_key, *(self.metas[p.key] + p.dream for p in self.dreams))
+            yield self._page(
+                f"{self.dreams_url}index.html",
+                key,
+                "dreams.html",
+                "dreams",
+                dreams=self.dreams,
+                page_url=self.dreams_url,
+            )
         if site.tags:
             key = digest(self.base_key, *(f"{t.slug}:{t.name}:{len(t.posts)}" for t in site.tags))
             yield self._page("tags/index.html", key, "tags.html", "tags", page_url="tags/")

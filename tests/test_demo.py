@@ -28,6 +28,10 @@ def test_demo_site_shows_its_features(demo: Path) -> None:
     block_dream = (demo / "2017/06/26/vier-jahre-nach-dem-dschungel/index.html").read_text()
     assert 'class="dream"' in block_dream and ":::" not in block_dream  # a ::: dream block
     assert any('<span class="diary-zone">EEST</span>' in p for p in pages)
+    assert 'class="on-this-day"' in block_dream  # four years after the 26 June 2013 entry
+    assert block_dream.count('class="dream"') == 1
+    dreams = (demo / "traeume/index.html").read_text()
+    assert dreams.count('<div class="dream">') >= 4  # front matter dreams and the block
     assert any("<table>" in p for p in pages)
     assert any('class="footnotes"' in p for p in pages)
     assert any(

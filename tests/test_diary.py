@@ -436,6 +436,10 @@ no_posts = "Rien de publié pour l'instant."
 footer_note = "Ni publicité, ni traceurs, ni cookies."
 quotes = "«»‹›"
 footnotes = "Notes"
+dreams = "Rêves"
+dreams_slug = "rêves"
+dreams_description = "Tous les rêves du journal."
+on_this_day = "Ce jour-là"
 """
 
 
@@ -465,6 +469,8 @@ def test_a_new_language_needs_only_its_translation_file(make_site: MakeSite) -> 
     assert "Aller au texte" in page and "Ni publicité" in page
     for english in ("Skip to the text", "Day 627", "Dream", "Footnotes", "Home"):
         assert english not in page
+    dreams = read(site, "reves/index.html")
+    assert "<h1>Rêves</h1>" in dreams and "Un rêve." in dreams
 
 
 def test_a_regional_language_falls_back_to_its_base_language(make_site: MakeSite) -> None:
@@ -501,3 +507,119 @@ def test_quotes_in_a_translation_must_be_four_characters(make_site: MakeSite) ->
     result = run_cli("build", "--site", site)
     assert result.returncode == 1
     assert "themes/mine/i18n/de.toml: quotes must be four characters" in result.stderr
+
+
+# Diary views ----------------------------------------------------------------------------
+
+
+def dream_site(make_site: MakeSite, toml: str = SITE_TOML) -> Path:
+    return make_site(
+        {
+            "site.toml": toml,
+            "content/posts/2013-06-26-dschungel.md": post(
+                "Dschungel", "2013-06-26T06:25:00+02:00", dream="Ein Regal bis zum Himmel."
+            ),
+            "content/posts/2013-06-27-regen.md": post("Regen", "2013-06-27T21:40:00+02:00"),
+            "content/posts/2014-06-26-werkbank.md": post(
+                "Werkbank",
+                "2014-06-26T07:00:00+02:00",
+                "::: dream\nEine Brücke, die länger wurde.\n:::\n\nDer Tag.",
+            ),
+            # 23:30 in New York: still the 26th where it was written.
+            "content/posts/2015-06-26-new-york.md": post(
+                "New York", "2015-06-26T23:30:00-04:00", location="New York"
+            ),
+            "content/posts/2016-06-26-heute.md": post("Heute", "2016-06-26T06:00:00+02:00"),
+        }
+    )
+
+
+def test_the_dreams_page_lists_every_dream_with_date_and_link(make_site: MakeSite) -> None:
+    site = dream_site(make_site)
+    build_site(site)
+    page = read(site, "traeume/index.html")
+    assert "<h1>Träume</h1>" in page
+    items = re.findall(r"<li>(.*?)</li>", page.split('class="dream-list"')[1], re.S)
+    assert len(items) == 2  # newest first, each with its date, day and entry
+    assert "Donnerstag, 26. Juni 2014" in items[0] and "Tag 992" in items[0]
+    assert '<a href="/2014/06/26/werkbank/">Werkbank</a>' in items[0]
+    assert "Eine Brücke, die länger wurde." in items[0]
+    assert "Mittwoch, 26. Juni 2013" in items[1] and "Ein Regal bis zum Himmel." in items[1]
+    # Every page leads there.
+    nav = '<a href="/traeume/">Träume</a>'
+    assert nav in read(site, "index.html") and nav in read(site, "2013/06/27/regen/index.html")
+
+
+def test_an_english_site_has_a_dreams_page(make_site: MakeSite) -> None:
+    site = dream_site(make_site, ENGLISH)
+    build_site(site)
+    assert "<h1>Dreams</h1>" in read(site, "dreams/index.html")
+    assert '<a href="/dreams/">Dreams</a>' in read(site, "index.html")
+    assert not (site / "output/traeume").exists()
+
+
+def test_no_dreams_no_dreams_page(make_site: MakeSite) -> None:
+    plain = make_site(
+        {"content/posts/2013-06-27-regen.md": post("Regen", "2013-06-27T21:40:00+02:00")}
+    )
+    build_site(plain)
+    assert not (plain / "output/traeume").exists()
+    assert "/traeume/" not in read(plain, "index.html")
+
+
+def test_on_this_day_links_entries_of_the_same_day_in_earlier_years(make_site: MakeSite) -> None:
+    site = dream_site(make_site)
+    build_site(site)
+
+    def on_this_day(output: str) -> list[str]:
+        page = read(site, output)
+        nav = re.search(r'<nav class="on-this-day"[^>]*>(.*?)</nav>', page, re.S)
+        return re.findall(r'<a href="([^"]+)">', nav.group(1)) if nav else []
+
+    assert on_this_day("2016/06/26/heute/index.html") == [
+        "/2015/06/26/new-york/",
+        "/2014/06/26/werkbank/",
+        "/2013/06/26/dschungel/",
+    ]
+    assert on_this_day("2014/06/26/werkbank/index.html") == ["/2013/06/26/dschungel/"]
+    assert on_this_day("2013/06/26/dschungel/index.html") == []  # nothing earlier
+    assert on_this_day("2013/06/27/regen/index.html") == []
+    assert "An diesem Tag" in read(site, "2016/06/26/heute/index.html")
+
+
+def test_the_year_archive_shows_day_numbers(make_site: MakeSite) -> None:
+    site = dream_site(make_site)
+    build_site(site)
+    archive = re.sub(r"<[^>]+>", "", read(site, "2013/index.html"))
+    assert re.search(r"26\.06\.2013\s+Tag 627\s+Dschungel", archive)
+    assert re.search(r"27\.06\.2013\s+Tag 628\s+Regen", archive)
+
+
+def test_diary_views_are_rebuilt_exactly_when_what_they_show_changes(make_site: MakeSite) -> None:
+    site = dream_site(make_site)
+    build_site(site)
+    assert build_site(site).written == ()
+
+    dschungel = site / "content/posts/2013-06-26-dschungel.md"
+    dschungel.write_text(dschungel.read_text().replace("bis zum Himmel", "bis zum Mond"))
+    assert set(build_site(site).written) == {
+        "2013/06/26/dschungel/index.html",
+        "traeume/index.html",
+    }
+
+    dschungel.write_text(dschungel.read_text().replace('"Dschungel"', '"Im Dschungel"'))
+    written = set(build_site(site).written)
+    # Its own page, its neighbour, listings, the dreams page, and the later entries of its day.
+    assert {
+        "2013/06/26/dschungel/index.html",
+        "2013/06/27/regen/index.html",
+        "traeume/index.html",
+        "2014/06/26/werkbank/index.html",
+        "2015/06/26/new-york/index.html",
+        "2016/06/26/heute/index.html",
+    } <= written
+    assert "Im Dschungel" in read(site, "2016/06/26/heute/index.html")
+
+    heute = site / "content/posts/2016-06-26-heute.md"
+    heute.write_text(heute.read_text() + "\nNoch ein Absatz, unter dem ersten.\n")
+    assert set(build_site(site).written) == {"2016/06/26/heute/index.html"}
