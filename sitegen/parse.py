@@ -195,6 +195,20 @@ def parse_document(
     )
 
 
+def written_at(document: Document, config: Config) -> tuple[dt.datetime, str] | None:
+    """When and where a post was written, read from its front matter alone (no Markdown)."""
+    shown = display_path(document.source.path)
+    text = document.source.path.read_text(encoding="utf-8")
+    fm = split_front_matter(text.lstrip("\ufeff"), shown)
+    fail = _failer(shown, fm)
+    name = _stem(document.source.rel)
+    date = _date(fm.values.get("date"), name, config, lambda msg: fail("date", msg))
+    location = fm.values.get("location", "")
+    if date is None:
+        return None
+    return date, location.strip() if isinstance(location, str) else ""
+
+
 def split_front_matter(text: str, shown: str) -> FrontMatter:
     """Split TOML (+++) or YAML (---) front matter from the body and parse it."""
     lines = text.split("\n")

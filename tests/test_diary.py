@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shutil
 import subprocess
+import tomllib
+import zoneinfo
 from pathlib import Path
 
 import pytest
@@ -623,3 +626,105 @@ def test_diary_views_are_rebuilt_exactly_when_what_they_show_changes(make_site: 
     heute = site / "content/posts/2016-06-26-heute.md"
     heute.write_text(heute.read_text() + "\nNoch ein Absatz, unter dem ersten.\n")
     assert set(build_site(site).written) == {"2016/06/26/heute/index.html"}
+
+
+# sitegen new ----------------------------------------------------------------------------
+
+
+def written(path: Path) -> dict[str, object]:
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("+++\n")
+    return tomllib.loads(text.split("+++\n")[1])
+
+
+def new_site(make_site: MakeSite) -> Path:
+    return make_site(
+        {
+            "content/posts/2013-06-26-a.md": post(
+                "A", "2013-06-26T06:25:00+02:00", location="Berlin"
+            ),
+            # The newest by date, though not by file name.
+            "content/posts/2012-01-01-b.md": post(
+                "B", "2016-08-09T06:05:00+03:00", location="Istanbul", day=1767
+            ),
+            "content/posts/2017-01-01-ohne-ort.md": post("Ohne Ort", "2017-01-01T10:00:00+01:00"),
+            "content/posts/2999-01-01-zukunft.md": post(
+                "Zukunft", "2999-01-01T10:00:00+01:00", location="Mars"
+            ),
+        }
+    )
+
+
+def test_new_writes_an_entry_dated_now_with_location_and_day(make_site: MakeSite) -> None:
+    site = new_site(make_site)
+    before = dt.datetime.now(dt.UTC)
+    result = run_cli("new", "Über „das“ Wetter", "--site", site, cwd=site)
+    after = dt.datetime.now(dt.UTC)
+    assert result.returncode == 0, result.stderr
+    shown = result.stdout.strip()
+    path = site / shown
+    assert path.is_file() and shown.startswith("content/posts/")
+    values = written(path)
+    date = values["date"]
+    assert isinstance(date, dt.datetime)
+    # Now, to the minute, in the site's zone with its offset.
+    assert before - dt.timedelta(minutes=1) <= date <= after
+    berlin = zoneinfo.ZoneInfo("Europe/Berlin")
+    assert date.utcoffset() == date.astimezone(berlin).utcoffset()
+    assert shown == f"content/posts/{date:%Y-%m-%d}-ueber-das-wetter.md"
+    assert values["title"] == "Über „das“ Wetter"
+    # The latest entry up to now that names a place; the future one does not count.
+    assert values["location"] == "Istanbul"
+    assert values["day"] == (date.date() - dt.date(2011, 10, 8)).days
+
+    report = build_site(site)  # it builds, and its day agrees with the count
+    assert report.warnings == ()
+    url = f"{date:%Y/%m/%d}/ueber-das-wetter/index.html"
+    assert diary_line(read(site, url)) == f"Istanbul, {date:%-H:%M}, Tag {values['day']}"
+
+
+def test_new_takes_a_location_and_makes_a_bundle(make_site: MakeSite) -> None:
+    site = new_site(make_site)
+    result = run_cli("new", "Werkbank", "--location", "Leipzig", "--bundle", "--site", site)
+    assert result.returncode == 0, result.stderr
+    path = Path(result.stdout.strip())
+    assert path.name == "index.md" and path.parent.name.endswith("-werkbank")
+    assert path.parent.parent == site / "content/posts"
+    assert written(path)["location"] == "Leipzig"
+
+
+def test_new_never_overwrites(make_site: MakeSite) -> None:
+    site = new_site(make_site)
+    first = run_cli("new", "Zweimal", "--site", site, cwd=site)
+    path = site / first.stdout.strip()
+    path.write_text(path.read_text() + "Schon geschrieben.\n")
+    for extra in ((), ("--bundle",)):
+        again = run_cli("new", "Zweimal", *extra, "--site", site, cwd=site)
+        assert again.returncode == 1
+        assert f"{first.stdout.strip()}: already exists; sitegen new never replaces" in again.stderr
+        assert "Traceback" not in again.stderr
+    assert path.read_text().endswith("Schon geschrieben.\n")
+    assert not (site / first.stdout.strip().removesuffix(".md")).exists()
+
+
+def test_new_without_a_usable_title_or_site_fails_clearly(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    site = new_site(make_site)
+    result = run_cli("new", "!!!", "--site", site)
+    assert result.returncode == 1 and "cannot make a file name from the title" in result.stderr
+    nowhere = tmp_path / "nowhere"
+    nowhere.mkdir()
+    result = run_cli("new", "Titel", "--site", nowhere)
+    assert result.returncode == 1 and "no site.toml here" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_new_in_a_site_without_day_zero_or_entries(make_site: MakeSite) -> None:
+    toml = SITE_TOML.replace("[diary]\nday_zero = 2011-10-08\n", "")
+    site = make_site({"site.toml": toml})
+    result = run_cli("new", "Der erste Tag", "--site", site, cwd=site)
+    assert result.returncode == 0, result.stderr
+    values = written(site / result.stdout.strip())
+    assert "location" not in values and "day" not in values
+    assert values["title"] == "Der erste Tag"
