@@ -35,7 +35,9 @@ def assemble(config: Config, documents: list[Post], now: dt.datetime, drafts: bo
     by_tag: dict[str, list[int]] = defaultdict(list)
     names: dict[str, str] = {}
     by_year: dict[int, list[int]] = defaultdict(list)
+    by_day: dict[tuple[int, int], list[int]] = defaultdict(list)
     for index, post in enumerate(posts):
+        by_day[post.date.month, post.date.day].append(index)
         slugs = {slugify(name) or "tag": name for name in reversed(post.tags)}
         for slug, name in slugs.items():
             names.setdefault(slug, name)
@@ -49,6 +51,7 @@ def assemble(config: Config, documents: list[Post], now: dt.datetime, drafts: bo
         pages=tuple(sorted(pages, key=lambda p: p.key)),
         tags=tags,
         years=years,
+        calendar={day: tuple(indexes) for day, indexes in sorted(by_day.items())},
         urls=urls,
         skipped_drafts=skipped_drafts,
         skipped_future=skipped_future,

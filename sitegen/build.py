@@ -19,6 +19,7 @@ from .config import Config, load_config
 from .discover import discover
 from .errors import BuildErrors, SitegenError
 from .images import keep_cache, make_images, plan_images
+from .markdown import Typography
 from .model import Document, Notice, Post
 from .parallel import parallel_map
 from .parse import parse_document
@@ -83,9 +84,18 @@ def build(options: BuildOptions) -> BuildReport:
     inventory = discover(config)
     theme = load_theme(config)
 
-    cache = ParseCache(site_dir / CACHE_DIR / "parsed.sqlite", digest(code_digest(), repr(config)))
+    strings = theme.strings_for(config.language)
+    english = Typography()
+    typography = Typography(
+        quotes=strings.get("quotes", english.quotes),
+        footnotes=strings.get("footnotes", english.footnotes),
+    )
+    cache = ParseCache(
+        site_dir / CACHE_DIR / "parsed.sqlite",
+        digest(code_digest(), repr(config), repr(typography)),
+    )
     try:
-        documents, parsed = _parse_all(inventory.documents, config, cache)
+        documents, parsed = _parse_all(inventory.documents, config, typography, cache)
         cache.save({d.source.rel for d in inventory.documents})
     finally:
         cache.close()
@@ -118,7 +128,7 @@ def build(options: BuildOptions) -> BuildReport:
 
 
 def _parse_all(
-    documents: tuple[Document, ...], config: Config, cache: ParseCache
+    documents: tuple[Document, ...], config: Config, typography: Typography, cache: ParseCache
 ) -> tuple[list[Post], int]:
     """Parse every document not in the cache, on all cores; report every broken one at once."""
     parsed: dict[str, Post] = {}
@@ -132,7 +142,7 @@ def _parse_all(
 
     def parse(document: Document) -> tuple[Post, Entry] | SitegenError:
         try:
-            post = parse_document(document, config)
+            post = parse_document(document, config, typography)
         except SitegenError as e:
             return e
         return post, cache.entry(document, post)

@@ -11,8 +11,9 @@ from pathlib import Path
 from . import __version__
 from .build import BuildOptions, build
 from .config import load_config
-from .errors import BuildErrors, SitegenError
+from .errors import BuildErrors, SitegenError, display_path
 from .links import check_links
+from .newpost import new_post
 from .scaffold import create_site
 from .wordpress import DREAM_PHRASES, ImportOptions, import_wordpress
 
@@ -59,6 +60,12 @@ def _check(args: argparse.Namespace) -> int:
         print(f"{len(problems)} problem{'s' * (len(problems) != 1)} found", file=sys.stderr)
         return 1
     print(f"{out_dir}: every internal link resolves")
+    return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    path = new_post(args.site, args.title, location=args.location, bundle=args.bundle)
+    print(display_path(path))
     return 0
 
 
@@ -153,6 +160,34 @@ def _parser() -> argparse.ArgumentParser:
         help="the base URL the site was built with, if not site.toml's",
     )
     p.set_defaults(run=_check)
+
+    p = commands.add_parser(
+        "new",
+        help="start a diary entry",
+        description="Write a new diary entry into content/posts/, dated now in the site's "
+        "time zone, its day counted from [diary] day_zero, and print its path. "
+        "An existing file is never replaced.",
+    )
+    p.add_argument("title", metavar="TITLE", help="the entry's title; its slug names the file")
+    p.add_argument(
+        "--location",
+        default=None,
+        metavar="PLACE",
+        help="where it is written (default: the location of the latest entry)",
+    )
+    p.add_argument(
+        "--bundle",
+        action="store_true",
+        help="make a folder with index.md, for photos and files beside the text",
+    )
+    p.add_argument(
+        "--site",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="the site folder, holding site.toml (default: here)",
+    )
+    p.set_defaults(run=_new)
 
     p = commands.add_parser(
         "init", help="create a new site", description="Create a new site in DIR."

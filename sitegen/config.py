@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import babel
+
 from .errors import ConfigError, display_path
 
 SITE_FILE = "site.toml"
@@ -104,6 +106,11 @@ class Config:
         return f"{parts.scheme}://{parts.netloc}"
 
     @property
+    def locale(self) -> str:
+        """The language as Babel names locales: "de_AT" for "de-AT"."""
+        return self.language.replace("-", "_")
+
+    @property
     def zone(self) -> zoneinfo.ZoneInfo | None:
         return zoneinfo.ZoneInfo(self.timezone) if self.timezone else None
 
@@ -164,8 +171,14 @@ def _check(values: dict[str, Any], problems: list[str]) -> None:
     for i, name in enumerate(images.formats if images else ()):
         if name not in ("avif", "webp"):
             problems.append(f"images.formats[{i}]: must be 'avif' or 'webp', not {name!r}")
-    if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z]{2})?", values.get("language", "en")):
+    language = values.get("language", "en")
+    if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z]{2})?", language):
         problems.append("language: must be a language code like 'de' or 'en'")
+    else:
+        try:
+            babel.Locale.parse(language.replace("-", "_"))
+        except (babel.UnknownLocaleError, ValueError):
+            problems.append(f"language: no dates known for {language!r} (try 'de' or 'en')")
 
 
 def _convert(cls: type[Any], raw: Any, where: str, problems: list[str]) -> dict[str, Any]:

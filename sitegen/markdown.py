@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import html
 import posixpath
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -26,18 +28,25 @@ IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp")
 UNSUPPORTED_IMAGES = (".heic", ".heif", ".avif", ".bmp", ".tif", ".tiff", ".psd", ".dng", ".raw")
 """Image files a browser cannot show or sitegen cannot clean: an error when embedded."""
 
-_QUOTES = {"de": "„“‚‘", "en": "“”‘’", "fr": "«»‹›"}
-_FOOTNOTES = {"de": "Fußnoten", "en": "Footnotes", "fr": "Notes"}
+
+@dataclass(frozen=True, slots=True)
+class Typography:
+    """What rendered Markdown says in the site's language; from the theme's translation file."""
+
+    quotes: str = "“”‘’"
+    """Double and single quotes, opening and closing: four characters."""
+    footnotes: str = "Footnotes"
+    """The (visually hidden) heading of the footnotes."""
 
 
 @functools.cache
-def markdown(language: str) -> MarkdownIt:
-    """A renderer with the typographic quotes of `language`."""
+def markdown(typography: Typography) -> MarkdownIt:
+    """A renderer with the quotes and footnote heading of the site's language."""
     md = MarkdownIt(
         "commonmark",
         {
             "typographer": True,
-            "quotes": _QUOTES.get(language.split("-")[0], _QUOTES["en"]),
+            "quotes": typography.quotes,
             "xhtmlOut": False,  # HTML, not XHTML: no "/>" on void elements
         },
     )
@@ -47,7 +56,7 @@ def markdown(language: str) -> MarkdownIt:
     md.core.ruler.push("sitegen_refs", _resolve_markdown_links)
     md.core.ruler.push("sitegen_align", _alignment_as_class)
     md.core.ruler.push("sitegen_images", _collect_images)
-    heading = _FOOTNOTES.get(language.split("-")[0], _FOOTNOTES["en"])
+    heading = html.escape(typography.footnotes)
     # A section needs a heading; readers of the page see the rule, screen readers the name.
     md.add_render_rule(
         "footnote_block_open",
@@ -60,7 +69,7 @@ def markdown(language: str) -> MarkdownIt:
 
 
 def render(
-    text: str, *, language: str, source_key: str, line_offset: int
+    text: str, *, typography: Typography, source_key: str, line_offset: int
 ) -> tuple[str, list[tuple[str, int]]]:
     """Render Markdown; return HTML and the Markdown files it links to, with their lines.
 
@@ -68,12 +77,12 @@ def render(
     resolved against it and left as placeholders that render time turns into URLs.
     """
     env: dict[str, Any] = {"source_dir": posixpath.dirname(source_key), "refs": []}
-    html = markdown(language).render(text, env)
-    return html, [(target, line + line_offset) for target, line in env["refs"]]
+    rendered = markdown(typography).render(text, env)
+    return rendered, [(target, line + line_offset) for target, line in env["refs"]]
 
 
 def render_with_images(
-    text: str, *, language: str, source_key: str, line_offset: int
+    text: str, *, typography: Typography, source_key: str, line_offset: int
 ) -> tuple[str, list[tuple[str, int]], list[tuple[str, int, str]]]:
     """Render Markdown as `render` does; also return the embedded images (target, line, alt).
 
@@ -81,10 +90,10 @@ def render_with_images(
     turns into responsive markup.
     """
     env: dict[str, Any] = {"source_dir": posixpath.dirname(source_key), "refs": [], "images": []}
-    html = markdown(language).render(text, env)
+    rendered = markdown(typography).render(text, env)
     refs = [(target, line + line_offset) for target, line in env["refs"]]
     images = [(target, line + line_offset, alt) for target, line, alt in env["images"]]
-    return html, refs, images
+    return rendered, refs, images
 
 
 def _collect_images(state: StateCore) -> None:

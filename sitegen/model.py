@@ -99,6 +99,8 @@ class Post:
     has_time: bool = True
     """False when the front matter gave only a date."""
     location: str = ""
+    zone: str = ""
+    """A time zone label shown after the time of writing, like "CET"; only a label."""
     day: int | None = None
     """Day N of the diary: given in front matter, or counted from day_zero."""
     dream: str = ""
@@ -149,6 +151,8 @@ class Site:
     """Sorted by slug."""
     years: tuple[Year, ...]
     """Newest first."""
+    calendar: dict[tuple[int, int], tuple[int, ...]]
+    """(month, day) of the local date of writing -> indexes into posts, newest first."""
     urls: dict[str, str]
     """Content key (posts/x.md) -> URL path, for every parsed document."""
     skipped_drafts: int = 0
@@ -160,6 +164,17 @@ class Site:
 
     def older(self, index: int) -> Post | None:
         return self.posts[index + 1] if index + 1 < len(self.posts) else None
+
+    def on_this_day(self, index: int) -> tuple[Post, ...]:
+        """Posts written on the same calendar day as posts[index] in earlier years, newest first."""
+        post = self.posts[index]
+        same_day = self.calendar.get((post.date.month, post.date.day), ())
+        return tuple(self.posts[i] for i in same_day if self.posts[i].date.year < post.date.year)
+
+    @property
+    def dreams(self) -> tuple[Post, ...]:
+        """Posts with a dream, newest first."""
+        return tuple(p for p in self.posts if p.dream)
 
     @property
     def nav_pages(self) -> tuple[Post, ...]:

@@ -21,6 +21,9 @@ from .text import digest, plain_text, shorten, slugify
 _DATE_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-?")
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 _FOOTNOTE_REF = re.compile(r'<sup class="footnote-ref">.*?</sup>', re.S)
+# `::: dream` opens a dream block (as markdown-it's container syntax, up to three spaces in).
+_DREAM_OPEN = re.compile(r"^ {0,3}(:{3,})\s*dream\s*$")
+_CODE_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 # Front matter keys and what they must hold; anything else is a typo worth reporting.
 _COMMON: dict[str, str] = {
@@ -36,7 +39,14 @@ _COMMON: dict[str, str] = {
     "cover": "str",
 }
 _KEYS: dict[str, dict[str, str]] = {
-    "post": {**_COMMON, "location": "str", "day": "day", "dream": "str", "tags": "list"},
+    "post": {
+        **_COMMON,
+        "location": "str",
+        "zone": "str",
+        "day": "day",
+        "dream": "str",
+        "tags": "list",
+    },
     "page": {**_COMMON, "nav": "bool", "weight": "int"},
 }
 _TYPE_NAMES = {
@@ -67,8 +77,15 @@ class FrontMatter:
         return 1
 
 
-def parse_document(document: Document, config: Config) -> Post:
-    """Read and parse one post or page; raise ContentError naming file and line."""
+def parse_document(
+    document: Document, config: Config, typography: markdown.Typography | None = None
+) -> Post:
+    """Read and parse one post or page; raise ContentError naming file and line.
+
+    `typography` says what the rendered Markdown writes in the site's language (its quotes,
+    the footnotes' heading), as the theme's translation file gives it.
+    """
+    typography = typography or markdown.Typography()
     source = document.source
     shown = display_path(source.path)
     try:
@@ -102,22 +119,41 @@ def parse_document(document: Document, config: Config) -> Post:
         fail("slug", 'cannot make a URL slug from the title or file name; set slug = "..."')
     url = _url(values, document.kind, slug, date, config, fail)
 
-    html, refs, images = markdown.render_with_images(
-        fm.body, language=config.language, source_key=source.rel, line_offset=fm.body_line - 1
-    )
+    notices: list[Notice] = []
+    body, body_line = fm.body, fm.body_line
     dream_html = ""
-    if values.get("dream", "").strip():
+    dream_refs: list[tuple[str, int]] = []
+    block = _dream_block(body, body_line, shown) if document.kind == "post" else None
+    if block is not None:
+        dream, dream_line, body, body_line = block
+        if values.get("dream", "").strip():
+            raise ContentError(
+                f"two dreams: one in the front matter (line {fm.line_of('dream')}) "
+                "and this ::: dream block; keep one",
+                shown,
+                dream_line - 1,
+            )
         dream_html, dream_refs = markdown.render(
-            values["dream"], language=config.language, source_key=source.rel, line_offset=0
+            dream, typography=typography, source_key=source.rel, line_offset=dream_line - 1
         )
-        refs += [(target, fm.line_of("dream")) for target, _ in dream_refs]
+    elif values.get("dream", "").strip():
+        dream_html, dream_refs = markdown.render(
+            values["dream"], typography=typography, source_key=source.rel, line_offset=0
+        )
+        dream_refs = [(target, fm.line_of("dream")) for target, _ in dream_refs]
+    if document.kind == "post":
+        for line in _stray_dream_blocks(body, body_line):
+            notices.append(Notice(shown, line, _STRAY_DREAM))
+    html, refs, images = markdown.render_with_images(
+        body, typography=typography, source_key=source.rel, line_offset=body_line - 1
+    )
+    refs = dream_refs + refs
     description = values.get("description", "").strip()
     first = _FIRST_PARAGRAPH.search(html)
     summary = shorten(
         description or plain_text(_FOOTNOTE_REF.sub("", first.group(1) if first else html))
     )
 
-    notices: list[Notice] = []
     day = _day(values, date, config, fm, shown, notices)
     for target, line, alt in images:
         if not alt.strip():
@@ -140,12 +176,13 @@ def parse_document(document: Document, config: Config) -> Post:
         updated=updated,
         has_time=has_time,
         location=values.get("location", "").strip(),
+        zone=values.get("zone", "").strip(),
         day=day,
         dream=dream_html,
         tags=tuple(dict.fromkeys(t.strip() for t in values.get("tags", ()) if t.strip())),
         draft=values.get("draft", False),
         description=description,
-        words=len(fm.body.split()),
+        words=len(body.split()),
         refs=tuple(Ref(target, line) for target, line in refs),
         files=document.bundle,
         aliases=tuple(_clean_path(a) for a in values.get("aliases", ())),
@@ -156,6 +193,20 @@ def parse_document(document: Document, config: Config) -> Post:
         images=tuple(ImageRef(target, line, alt) for target, line, alt in images),
         cover=cover,
     )
+
+
+def written_at(document: Document, config: Config) -> tuple[dt.datetime, str] | None:
+    """When and where a post was written, read from its front matter alone (no Markdown)."""
+    shown = display_path(document.source.path)
+    text = document.source.path.read_text(encoding="utf-8")
+    fm = split_front_matter(text.lstrip("\ufeff"), shown)
+    fail = _failer(shown, fm)
+    name = _stem(document.source.rel)
+    date = _date(fm.values.get("date"), name, config, lambda msg: fail("date", msg))
+    location = fm.values.get("location", "")
+    if date is None:
+        return None
+    return date, location.strip() if isinstance(location, str) else ""
 
 
 def split_front_matter(text: str, shown: str) -> FrontMatter:
@@ -296,6 +347,55 @@ def _day(
         )
     return given if given is not None else counted
 
+
+def _dream_block(body: str, first_line: int, shown: str) -> tuple[str, int, str, int] | None:
+    """A `::: dream` block opening the body: its Markdown and first line, then the rest's."""
+    lines = body.split("\n")
+    start = next((i for i, line in enumerate(lines) if line.strip()), None)
+    opening = _DREAM_OPEN.match(lines[start]) if start is not None else None
+    if start is None or opening is None:
+        return None
+    closing = re.compile(rf"^ {{0,3}}:{{{len(opening.group(1))},}}\s*$")
+    fence = ""
+    for i in range(start + 1, len(lines)):
+        line = lines[i]
+        marker = _CODE_FENCE.match(line)
+        if fence:
+            # A ::: line inside fenced code belongs to the code, not to the block.
+            if marker and marker.group(1).startswith(fence) and not line.strip().strip(fence[0]):
+                fence = ""
+        elif marker:
+            fence = marker.group(1)
+        elif closing.match(line):
+            dream = "\n".join(lines[start + 1 : i])
+            return dream, first_line + start + 1, "\n".join(lines[i + 1 :]), first_line + i + 1
+    raise ContentError(
+        "the ::: dream block is never closed: end it with a line of three colons, :::",
+        shown,
+        first_line + start,
+    )
+
+
+def _stray_dream_blocks(body: str, first_line: int) -> list[int]:
+    """Lines of `::: dream` below the top of the body, outside code: shown as plain text."""
+    found: list[int] = []
+    fence = ""
+    for i, line in enumerate(body.split("\n")):
+        marker = _CODE_FENCE.match(line)
+        if fence:
+            if marker and marker.group(1).startswith(fence) and not line.strip().strip(fence[0]):
+                fence = ""
+        elif marker:
+            fence = marker.group(1)
+        elif _DREAM_OPEN.match(line):
+            found.append(first_line + i)
+    return found
+
+
+_STRAY_DREAM = (
+    "a ::: dream block counts only at the top of the text, before anything else; "
+    "this one is shown as text"
+)
 
 _NO_ALT = "say what it shows, ![like this](...), for readers who cannot see it"
 

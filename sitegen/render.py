@@ -64,8 +64,11 @@ class _Renderer:
         self.config = site.config
         self.theme = theme
         self.env = theme.environment()
-        strings = theme.strings.get(self.config.language) or theme.strings.get("en", {})
-        self.strings = {**theme.strings.get("en", {}), **strings}
+        self.strings = theme.strings_for(self.config.language)
+        self.dreams = site.dreams
+        # The dreams page's URL is a theme string too: /traeume/, /dreams/, /reves/.
+        slug = slugify(self.strings.get("dreams_slug", "")) or "dreams"
+        self.dreams_url = f"{slug}/" if self.dreams else ""
         self.env.globals.update(
             site=site,
             config=self.config,
@@ -79,8 +82,13 @@ class _Renderer:
             tag_slug=slugify,
             cover=self.cover,
             cover_url=self.cover_url,
+            dreams_url=self.dreams_url,
         )
+        # JSON-LD keeps its umlauts readable; `tojson` still escapes <, >, & and '.
+        self.env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
+        self.env.globals["json_ld"] = self.json_ld
         self.env.filters["content"] = self.content
+        self.env.filters["dream"] = self.dream
         self.metas = {p.key: digest(self._meta(p)) for p in (*site.posts, *site.pages)}
         # What every page shows of the whole site: the navigation and the footer.
         self.base_key = digest(
@@ -89,6 +97,7 @@ class _Renderer:
             theme.digest,
             str(site.years[0].year if site.years else ""),
             str(bool(site.tags)),
+            self.dreams_url,
             *(self.metas[p.key] for p in site.nav_pages),
         )
         self.all_key = digest(self.base_key, *self.metas.values())
@@ -112,18 +121,61 @@ class _Renderer:
         return self.config.origin + self.url(path)
 
     def format_date(self, value: dt.datetime | dt.date, form: str = "long") -> str:
-        return _format_date(value, form, self.config.language)
+        return _format_date(value, form, self.config.locale)
 
     def format_time(self, value: dt.datetime, form: str = "short") -> str:
         # The local time of writing, as written: no conversion to the site's zone.
         return str(
-            format_time(value.timetz(), form, locale=self.config.language, tzinfo=value.tzinfo)
+            format_time(value.timetz(), form, locale=self.config.locale, tzinfo=value.tzinfo)
         )
+
+    def json_ld(self, post: Post) -> dict[str, Any]:
+        """schema.org data of a diary entry, for `<script type="application/ld+json">`.
+
+        The day number is the entry's `position`: schema.org defines it on every
+        CreativeWork as its place in a series, and day N is the entry's place in the
+        diary. (`additionalProperty` is not defined on CreativeWork, and `identifier`
+        would claim a uniqueness two entries of one day do not have.)
+        """
+        written = post.date.isoformat() if post.has_time else post.date.date().isoformat()
+        data: dict[str, Any] = {
+            "@context": "https://schema.org",
+            "@type": "BlogPosting",
+            "headline": post.title,
+            "url": self.abs_url(post.url),
+            "mainEntityOfPage": self.abs_url(post.url),
+            "inLanguage": self.config.language,
+            "dateCreated": written,
+            "datePublished": written,
+            "isPartOf": {"@type": "Blog", "name": self.config.title, "url": self.abs_url()},
+            "wordCount": post.words,
+        }
+        if post.updated:
+            data["dateModified"] = post.updated.isoformat()
+        if post.summary:
+            data["description"] = post.summary
+        if self.config.author.name:
+            data["author"] = {"@type": "Person", "name": self.config.author.name}
+        if post.location:
+            data["contentLocation"] = {"@type": "Place", "name": post.location}
+        if post.day is not None:
+            data["position"] = post.day
+        if post.tags:
+            data["keywords"] = list(post.tags)
+        if image := self.cover_url(post):
+            data["image"] = image
+        return data
 
     def content(self, post: Post) -> Markup:
         """The post's body with links to other Markdown files turned into their URLs."""
-        text = _REF.sub(lambda m: html.escape(self.url(self.site.urls[m.group(1)])), post.html)
-        return Markup(_IMAGE.sub(self._picture_markup, text))
+        return Markup(_IMAGE.sub(self._picture_markup, self._resolve(post.html)))
+
+    def dream(self, post: Post) -> Markup:
+        """The post's dream, its links resolved as in the body."""
+        return Markup(self._resolve(post.dream))
+
+    def _resolve(self, fragment: str) -> str:
+        return _REF.sub(lambda m: html.escape(self.url(self.site.urls[m.group(1)])), fragment)
 
     def cover(self, post: Post) -> Markup:
         """The post's cover image as a <picture>, or nothing."""
@@ -166,10 +218,13 @@ class _Renderer:
         site = self.site
         for index, post in enumerate(site.posts):
             neighbours = (site.newer(index), site.older(index))
+            on_this_day = site.on_this_day(index)
             key = digest(
                 self.base_key,
                 post.digest,
                 *(self.metas[n.key] for n in neighbours if n),
+                "on this day",
+                *(self.metas[p.key] for p in on_this_day),
                 *(site.urls.get(r.target, "") for r in post.refs),
                 *self._picture_keys(post),
             )
@@ -181,6 +236,7 @@ class _Renderer:
                 post=post,
                 newer=neighbours[0],
                 older=neighbours[1],
+                on_this_day=on_this_day,
                 page_url=post.url,
             )
         for page in site.pages:
@@ -203,6 +259,17 @@ class _Renderer:
         for year in site.years:
             posts = tuple(site.posts[i] for i in year.posts)
             yield from self._listings("year", str(year.year), f"{year.year}/", posts)
+        if self.dreams:
+            # The page shows each dream whole, besides what listings show of its post.
+            key = digest(self.base_key, *(self.metas[p.key] + p.dream for p in self.dreams))
+            yield self._page(
+                f"{self.dreams_url}index.html",
+                key,
+                "dreams.html",
+                "dreams",
+                dreams=self.dreams,
+                page_url=self.dreams_url,
+            )
         if site.tags:
             key = digest(self.base_key, *(f"{t.slug}:{t.name}:{len(t.posts)}" for t in site.tags))
             yield self._page("tags/index.html", key, "tags.html", "tags", page_url="tags/")
@@ -310,6 +377,7 @@ class _Renderer:
                 post.date.isoformat() if post.date else "",
                 post.summary,
                 post.location,
+                post.zone,
                 str(post.day),
                 ",".join(post.tags),
                 str(bool(post.dream)),
@@ -332,9 +400,9 @@ _REDIRECT = """<!doctype html>
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _format_date(value: dt.datetime | dt.date, form: str, language: str) -> str:
+def _format_date(value: dt.datetime | dt.date, form: str, locale: str) -> str:
     # Every date is shown on several pages (post, index, tag, year): Babel once for each.
-    return str(format_date(value, form, locale=language))
+    return str(format_date(value, form, locale=locale))
 
 
 def _copies(

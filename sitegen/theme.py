@@ -29,6 +29,14 @@ class Theme:
     digest: str
     """Changes when any template or translation of the chain changes."""
 
+    def strings_for(self, language: str) -> dict[str, str]:
+        """The theme strings of `language` ("de-AT"): its own, then its base language's
+        ("de"), then English for any key a translation leaves out."""
+        merged: dict[str, str] = {}
+        for code in ("en", language.split("-")[0], language):
+            merged.update(self.strings.get(code, {}))
+        return merged
+
     def static_files(self) -> dict[str, Path]:
         """Output path -> file, the site's own theme winning over the ones it extends."""
         files: dict[str, Path] = {}
@@ -123,4 +131,10 @@ def _read_toml(path: Path) -> dict[str, str]:
         raise ThemeError(f"not valid TOML: {e}", path) from None
     if not all(isinstance(v, str) for v in data.values()):
         raise ThemeError("every value must be a string", path)
+    if len(data.get("quotes", "....")) != 4:
+        raise ThemeError(
+            "quotes must be four characters: double quotes opening and closing, "
+            'then single ones, like "„“‚‘"',
+            path,
+        )
     return data

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -113,6 +114,22 @@ _FILE_ORIGIN_ARTEFACT = (
 )
 
 
+# The checker applies the CSP to every <script>, data blocks included; browsers never run a
+# JSON-LD block and so never block or report it (tests/test_diary.py loads one in Chromium).
+# Its warning is filtered only while every <script> of the checked pages is such a block.
+_DATA_BLOCK_ARTEFACT = r".*Inline script violates Content Security Policy \(meta tag\).*"
+_SCRIPT = re.compile(r"<script\b([^>]*)>", re.I)
+
+
+def only_data_blocks(folder: Path) -> bool:
+    """Every <script> in the pages below `folder` is JSON-LD data, never code."""
+    return all(
+        attrs.strip() == 'type="application/ld+json"'
+        for page in folder.rglob("*.html")
+        for attrs in _SCRIPT.findall(page.read_text(encoding="utf-8"))
+    )
+
+
 def check_html(folder: Path) -> str:
     """Run the W3C Nu HTML checker over every page of a built site; return its report."""
     vnu = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -121,6 +138,9 @@ def check_html(folder: Path) -> str:
         if os.environ.get("CI"):
             pytest.fail("the HTML checker is missing: run `npm install` (and install Java)")
         pytest.skip("the HTML checker is not installed: run `npm install`")
+    ignored = _FILE_ORIGIN_ARTEFACT
+    if only_data_blocks(folder):
+        ignored = f"{ignored}|{_DATA_BLOCK_ARTEFACT}"
     result = subprocess.run(
         [
             java,
@@ -130,7 +150,7 @@ def check_html(folder: Path) -> str:
             "--format",
             "text",
             "--filterpattern",
-            _FILE_ORIGIN_ARTEFACT,
+            ignored,
             str(folder),
         ],
         capture_output=True,

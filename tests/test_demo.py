@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REPO, build_site, check_html
+from .conftest import REPO, build_site, check_html, only_data_blocks
 
 
 @pytest.fixture(scope="module")
@@ -25,11 +25,20 @@ def test_demo_site_shows_its_features(demo: Path) -> None:
     assert len(posts) >= 8
     pages = [p.read_text() for p in posts]
     assert any('class="dream"' in p for p in pages)
+    block_dream = (demo / "2017/06/26/vier-jahre-nach-dem-dschungel/index.html").read_text()
+    assert 'class="dream"' in block_dream and ":::" not in block_dream  # a ::: dream block
+    assert any('<span class="diary-zone">EEST</span>' in p for p in pages)
+    assert 'class="on-this-day"' in block_dream  # four years after the 26 June 2013 entry
+    assert block_dream.count('class="dream"') == 1
+    dreams = (demo / "traeume/index.html").read_text()
+    assert dreams.count('<div class="dream">') >= 4  # front matter dreams and the block
     assert any("<table>" in p for p in pages)
     assert any('class="footnotes"' in p for p in pages)
     assert any(
         "<picture>" in p and 'type="image/webp"' in p for p in pages
     )  # the photo, responsive
+    assert any('<script type="application/ld+json">' in p for p in pages)
+    assert only_data_blocks(demo)  # JSON-LD is the only <script>: nothing runs
     assert (demo / "ueber-uns/index.html").exists()
     assert (demo / "tags/index.html").exists()
 
