@@ -43,6 +43,16 @@ class Images:
 
 
 @dataclass(frozen=True, slots=True)
+class Feeds:
+    items: int = 20
+    """Newest posts in each feed (the podcast feed lists every episode)."""
+    full_content: bool = True
+    """The whole post in feeds; false for the summary and a link."""
+    tags: bool = True
+    """A feed for each tag, at /tags/NAME/feed.xml."""
+
+
+@dataclass(frozen=True, slots=True)
 class Person:
     name: str = ""
     email: str = ""
@@ -83,6 +93,7 @@ class Config:
     author: Author = field(default_factory=Author)
     diary: Diary = field(default_factory=Diary)
     images: Images = field(default_factory=Images)
+    feeds: Feeds = field(default_factory=Feeds)
     podcast: Podcast | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     """Free-form settings for themes."""

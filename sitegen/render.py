@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from . import __version__
 from .errors import ThemeError
+from .feeds import Channel, Item, absolute_urls, atom, json_feed, rss
 from .markdown import IMAGE_SCHEME, REF_SCHEME
 from .model import Inventory, Job, Picture, Pictures, Post, Site
 from .picture import picture_html
@@ -43,6 +44,8 @@ class Listing:
     total: int = 1
     newer_url: str | None = None
     older_url: str | None = None
+    feed_url: str | None = None
+    """The listing's own feed (a tag's), for autodiscovery."""
 
 
 def plan(
@@ -79,6 +82,7 @@ class _Renderer:
             tag_slug=slugify,
             cover=self.cover,
             cover_url=self.cover_url,
+            site_feeds=self._feed_links(),
         )
         self.env.filters["content"] = self.content
         self.metas = {p.key: digest(self._meta(p)) for p in (*site.posts, *site.pages)}
@@ -93,6 +97,8 @@ class _Renderer:
         )
         self.all_key = digest(self.base_key, *self.metas.values())
         """Covers the metadata of every post and page."""
+        self.feed_key = digest(_CACHE_VERSION, "feeds", repr(self.config), theme.digest)
+        """What every feed shows of the site: its settings (and the theme's words)."""
 
     # Template helpers -------------------------------------------------
 
@@ -199,7 +205,10 @@ class _Renderer:
         yield from self._listings("index", "", "", site.posts, paginate=True)
         for tag in site.tags:
             posts = tuple(site.posts[i] for i in tag.posts)
-            yield from self._listings("tag", tag.name, f"tags/{tag.slug}/", posts, paginate=True)
+            feed = f"tags/{tag.slug}/feed.xml" if self.config.feeds.tags else None
+            yield from self._listings(
+                "tag", tag.name, f"tags/{tag.slug}/", posts, paginate=True, feed_url=feed
+            )
         for year in site.years:
             posts = tuple(site.posts[i] for i in year.posts)
             yield from self._listings("year", str(year.year), f"{year.year}/", posts)
@@ -210,9 +219,16 @@ class _Renderer:
         dates = (f"{p.url} {p.updated or p.date}" for p in (*site.posts, *site.pages))
         yield Job("sitemap.xml", digest(self.base_key, *dates), self._sitemap, "sitemap")
         yield Job("robots.txt", self.base_key, self._robots, "robots.txt")
+        yield from self._feeds()
 
     def _listings(
-        self, kind: str, title: str, url: str, posts: Sequence[Post], paginate: bool = False
+        self,
+        kind: str,
+        title: str,
+        url: str,
+        posts: Sequence[Post],
+        paginate: bool = False,
+        feed_url: str | None = None,
     ) -> Iterator[Job]:
         size = self.config.paginate if paginate else max(len(posts), 1)
         chunks = [tuple(posts[i : i + size]) for i in range(0, len(posts), size)] or [()]
@@ -230,6 +246,7 @@ class _Renderer:
                 len(chunks),
                 newer_url=page_url(number - 1) if number > 1 else None,
                 older_url=page_url(number + 1) if number < len(chunks) else None,
+                feed_url=feed_url,
             )
             # A listing page changes only when what it shows changes.
             key = digest(
@@ -246,6 +263,88 @@ class _Renderer:
                 listing=listing,
                 page_url=listing.url,
             )
+
+    # Feeds ------------------------------------------------------------
+
+    def _feed_links(self) -> list[dict[str, str]]:
+        """The site's feeds, as every page's head announces them."""
+        title = self.config.title
+        return [
+            {"type": "application/rss+xml", "title": f"{title} (RSS)", "url": "feed.xml"},
+            {"type": "application/atom+xml", "title": f"{title} (Atom)", "url": "atom.xml"},
+            {"type": "application/feed+json", "title": f"{title} (JSON Feed)", "url": "feed.json"},
+        ]
+
+    def _feeds(self) -> Iterator[Job]:
+        count = self.config.feeds.items
+        posts = self.site.posts[:count]
+        title, description = self.config.title, self.config.description
+        for output, write in (("feed.xml", rss), ("atom.xml", atom), ("feed.json", json_feed)):
+            yield self._feed(output, write, title, description, "", posts)
+        if not self.config.feeds.tags:
+            return
+        for tag in self.site.tags:
+            tagged = tuple(self.site.posts[i] for i in tag.posts[:count])
+            tag_title = f"{title} · {self.translate('tag_title', name=tag.name)}"
+            home = f"tags/{tag.slug}/"
+            yield self._feed(f"{home}feed.xml", rss, tag_title, description, home, tagged)
+
+    def _feed(
+        self,
+        output: str,
+        write: Callable[[Channel], bytes],
+        title: str,
+        description: str,
+        home: str,
+        posts: Sequence[Post],
+    ) -> Job:
+        # A feed changes only when what it shows of its posts does.
+        key = digest(self.feed_key, output, title, home, *(self._item_key(p) for p in posts))
+
+        def produce() -> bytes:
+            channel = Channel(
+                title=title,
+                description=description,
+                home_url=self.abs_url(home),
+                feed_url=self.abs_url(output),
+                language=self.config.language,
+                author_name=self.config.author.name,
+                author_email=self.config.author.email,
+                generator="sitegen",
+                items=tuple(self._item(p) for p in posts),
+            )
+            return write(channel)
+
+        return Job(output, key, produce, "feeds")
+
+    def _item_key(self, post: Post) -> str:
+        return digest(
+            post.digest,
+            self.metas[post.key],
+            *(self.site.urls.get(r.target, "") for r in post.refs),
+            *self._picture_keys(post),
+        )
+
+    def _item(self, post: Post) -> Item:
+        url = self.abs_url(post.url)
+        body = ""
+        if self.config.feeds.full_content:
+            dream = ""
+            if post.dream:
+                dream = f"<p><em>{html.escape(self.translate('dream'))}</em></p>\n"
+                dream = f"<blockquote>\n{dream}{post.dream}</blockquote>\n"
+            self.eager = True
+            body = absolute_urls(f"{self.cover(post)}{dream}{self.content(post)}", url)
+        return Item(
+            id=url,
+            url=url,
+            title=post.title,
+            published=post.date,
+            updated=post.updated or post.date,
+            summary=post.summary,
+            content_html=body,
+            tags=post.tags,
+        )
 
     def _page(self, output: str, key: str, template: str, source: str, **context: Any) -> Job:
         def produce() -> bytes:
