@@ -1,10 +1,11 @@
-"""Feeds as bytes: RSS 2.0 and Atom 1.0 through feedgen, JSON Feed 1.1 by hand.
+"""Feeds as bytes: RSS 2.0, Atom 1.0 and the podcast through feedgen, JSON Feed 1.1 by hand.
 
 feedgen is wrapped so that its known flaws cannot reach a reader: it stamps the
 current time into every feed and entry unless told otherwise (we always tell it,
-with dates from the posts), and it writes an Atom entry's enclosure as a bare
-link that readers take for the post's own address (we write enclosures ourselves,
-through its extension mechanism, and give it none).
+with dates from the posts); it writes an Atom entry's enclosure as a bare link
+that readers take for the post's own address, and itunes:explicit as yes/no,
+which Apple no longer accepts. Enclosures, iTunes and Podcasting 2.0 tags go in
+through its extension mechanism, written by us.
 """
 
 from __future__ import annotations
@@ -22,7 +23,13 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
+from .config import Voice
+
 RSS_DOCS = "https://www.rssboard.org/rss-specification"
+ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+PODCAST_NS = "https://podcastindex.org/namespace/1.0"
+CHAPTERS_MIME = "application/json+chapters"
+PODCAST_FEED = "podcast.xml"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -43,6 +50,20 @@ class Enclosure:
 
 
 @dataclass(frozen=True, slots=True)
+class EpisodeTags:
+    """What a podcast feed says of an episode beyond its enclosure."""
+
+    duration: int
+    """Whole seconds."""
+    episode: int | None = None
+    season: int | None = None
+    transcript: tuple[str, str] | None = None
+    """Absolute URL and MIME type."""
+    chapters: str = ""
+    """Absolute URL of the chapters file."""
+
+
+@dataclass(frozen=True, slots=True)
 class Item:
     """One entry of a feed, with every URL absolute."""
 
@@ -58,6 +79,7 @@ class Item:
     """The whole post as HTML; empty for feeds of summaries."""
     tags: tuple[str, ...] = ()
     enclosure: Enclosure | None = None
+    episode: EpisodeTags | None = None
 
     @property
     def id_is_url(self) -> bool:
@@ -86,6 +108,28 @@ class Channel:
         return max((i.updated for i in self.items), default=EPOCH)
 
 
+@dataclass(frozen=True, slots=True)
+class Show:
+    """What a podcast feed says of the podcast beyond what every feed says."""
+
+    image: str
+    """Absolute URL of the artwork."""
+    category: str
+    subcategory: str
+    explicit: bool
+    author: str
+    owner_name: str
+    owner_email: str
+    type: str
+    guid: str
+    locked: bool
+    funding: tuple[str, str] | None = None
+    """URL and text."""
+    persons: tuple[Voice, ...] = ()
+    """With absolute URLs."""
+    copyright: str = ""
+
+
 # Formats -------------------------------------------------------------------
 
 
@@ -99,8 +143,21 @@ def rss(channel: Channel, extend: Callable[[FeedGenerator], None] | None = None)
         fg.managingEditor(_mailbox(channel.author_name, channel.author_email))
     if extend is not None:
         extend(fg)
-    _add_items(fg, channel)
+    _add_items(fg, channel, episodes=extend is not None)
     return _serialize(fg.rss_str(pretty=True))
+
+
+def podcast(channel: Channel, show: Show) -> bytes:
+    """The channel as a podcast: RSS 2.0 with iTunes and Podcasting 2.0 tags."""
+
+    def extend(fg: FeedGenerator) -> None:
+        fg.register_extension("show", _ShowExtension, _NoEntryExtension, atom=False)
+        fg.show.show = show
+        fg.image(url=show.image, title=channel.title, link=channel.home_url)
+        if show.copyright:
+            fg.copyright(show.copyright)
+
+    return rss(channel, extend)
 
 
 def atom(channel: Channel) -> bytes:
@@ -158,17 +215,8 @@ class EntryExtension(BaseEntryExtension):  # type: ignore[misc]
 
     def __init__(self) -> None:
         self.enclosure: Enclosure | None = None
-
-    def extend_rss(self, item: Any) -> Any:
-        if self.enclosure is not None:
-            etree.SubElement(
-                item,
-                "enclosure",
-                url=self.enclosure.url,
-                length=str(self.enclosure.length),
-                type=self.enclosure.mime,
-            )
-        return item
+        self.episode: EpisodeTags | None = None
+        """Set in podcast feeds only, where the namespaces are declared."""
 
     def extend_atom(self, entry: Any) -> Any:
         if self.enclosure is not None:
@@ -182,9 +230,83 @@ class EntryExtension(BaseEntryExtension):  # type: ignore[misc]
             )
         return entry
 
+    def extend_rss(self, item: Any) -> Any:
+        if self.enclosure is not None:
+            etree.SubElement(
+                item,
+                "enclosure",
+                url=self.enclosure.url,
+                length=str(self.enclosure.length),
+                type=self.enclosure.mime,
+            )
+        episode = self.episode
+        if episode is not None:
+            _sub(item, ITUNES_NS, "duration", str(episode.duration))
+            if episode.season is not None:
+                _sub(item, ITUNES_NS, "season", str(episode.season))
+            if episode.episode is not None:
+                _sub(item, ITUNES_NS, "episode", str(episode.episode))
+            _sub(item, ITUNES_NS, "episodeType", "full")
+            if episode.transcript is not None:
+                url, mime = episode.transcript
+                _sub(item, PODCAST_NS, "transcript", url=url, type=mime, rel="captions")
+            if episode.chapters:
+                _sub(item, PODCAST_NS, "chapters", url=episode.chapters, type=CHAPTERS_MIME)
+        return item
+
 
 class _NoFeedExtension(BaseExtension):  # type: ignore[misc]
     """The channel half of the entry extension: it adds nothing to the channel."""
+
+
+class _NoEntryExtension(BaseEntryExtension):  # type: ignore[misc]
+    """The entry half of the show extension: episodes are written by EntryExtension."""
+
+
+class _ShowExtension(BaseExtension):  # type: ignore[misc]
+    """The podcast's own tags, iTunes and Podcasting 2.0, in the channel."""
+
+    def __init__(self) -> None:
+        self.show: Show | None = None
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"itunes": ITUNES_NS, "podcast": PODCAST_NS}
+
+    def extend_rss(self, feed: Any) -> Any:
+        show = self.show
+        assert show is not None
+        channel = feed[0]
+        _sub(channel, ITUNES_NS, "author", show.author)
+        owner = _sub(channel, ITUNES_NS, "owner")
+        _sub(owner, ITUNES_NS, "name", show.owner_name)
+        _sub(owner, ITUNES_NS, "email", show.owner_email)
+        _sub(channel, ITUNES_NS, "image", href=show.image)
+        category = _sub(channel, ITUNES_NS, "category", text=show.category)
+        if show.subcategory:
+            _sub(category, ITUNES_NS, "category", text=show.subcategory)
+        # Apple wants true or false; feedgen would write yes or no.
+        _sub(channel, ITUNES_NS, "explicit", "true" if show.explicit else "false")
+        _sub(channel, ITUNES_NS, "type", show.type)
+        _sub(channel, PODCAST_NS, "guid", show.guid)
+        locked = "yes" if show.locked else "no"
+        _sub(channel, PODCAST_NS, "locked", locked, owner=show.owner_email)
+        if show.funding is not None:
+            _sub(channel, PODCAST_NS, "funding", show.funding[1], url=show.funding[0])
+        for voice in show.persons:
+            attributes = {"role": voice.role}
+            if voice.href:
+                attributes["href"] = voice.href
+            if voice.img:
+                attributes["img"] = voice.img
+            _sub(channel, PODCAST_NS, "person", voice.name, **attributes)
+        return feed
+
+
+def _sub(parent: Any, ns: str, tag: str, value: str | None = None, **attributes: str) -> Any:
+    element = etree.SubElement(parent, f"{{{ns}}}{tag}", attributes)
+    if value is not None:
+        element.text = value
+    return element
 
 
 def _generator(channel: Channel) -> FeedGenerator:
@@ -207,7 +329,7 @@ def _generator(channel: Channel) -> FeedGenerator:
     return fg
 
 
-def _add_items(fg: FeedGenerator, channel: Channel) -> None:
+def _add_items(fg: FeedGenerator, channel: Channel, episodes: bool = False) -> None:
     for item in channel.items:
         entry = fg.add_entry(order="append")
         entry.guid(item.id, permalink=item.id_is_url)
@@ -223,6 +345,8 @@ def _add_items(fg: FeedGenerator, channel: Channel) -> None:
         if channel.author_email:
             entry.author(name=channel.author_name or channel.title, email=channel.author_email)
         entry.sitegen.enclosure = item.enclosure
+        if episodes:
+            entry.sitegen.episode = item.episode
 
 
 def _serialize(data: bytes) -> bytes:

@@ -36,7 +36,17 @@ _COMMON: dict[str, str] = {
     "cover": "str",
 }
 _KEYS: dict[str, dict[str, str]] = {
-    "post": {**_COMMON, "location": "str", "day": "day", "dream": "str", "tags": "list"},
+    "post": {
+        **_COMMON,
+        "location": "str",
+        "day": "day",
+        "dream": "str",
+        "tags": "list",
+        "audio": "str",
+        "guid": "str",
+        "episode": "day",
+        "season": "day",
+    },
     "page": {**_COMMON, "nav": "bool", "weight": "int"},
 }
 _TYPE_NAMES = {
@@ -126,6 +136,10 @@ def parse_document(document: Document, config: Config) -> Post:
     if values.get("cover", "").strip():
         target = posixpath.normpath(posixpath.join(posixpath.dirname(source.rel), values["cover"]))
         cover = ImageRef(target, fm.line_of("cover"))
+    audio = None
+    if values.get("audio", "").strip():
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(source.rel), values["audio"]))
+        audio = Ref(target, fm.line_of("audio"))
     return Post(
         source=shown,
         key=source.rel,
@@ -155,6 +169,10 @@ def parse_document(document: Document, config: Config) -> Post:
         warnings=tuple(notices),
         images=tuple(ImageRef(target, line, alt) for target, line, alt in images),
         cover=cover,
+        audio=audio,
+        guid=values.get("guid", "").strip(),
+        episode=values.get("episode"),
+        season=values.get("season"),
     )
 
 

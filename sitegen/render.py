@@ -14,13 +14,14 @@ from typing import Any
 
 import jinja2
 from babel.dates import format_date, format_time
+from babel.numbers import format_decimal
 from markupsafe import Markup
 
 from . import __version__
 from .errors import ThemeError
-from .feeds import Channel, Item, absolute_urls, atom, json_feed, rss
+from .feedjobs import feed_links, plan_feeds
 from .markdown import IMAGE_SCHEME, REF_SCHEME
-from .model import Inventory, Job, Picture, Pictures, Post, Site
+from .model import Episodes, Inventory, Job, Picture, Pictures, Post, Site
 from .picture import picture_html
 from .text import digest, slugify
 from .theme import Theme
@@ -49,19 +50,30 @@ class Listing:
 
 
 def plan(
-    site: Site, theme: Theme, inventory: Inventory, pictures: Pictures | None = None
+    site: Site,
+    theme: Theme,
+    inventory: Inventory,
+    pictures: Pictures | None = None,
+    episodes: Episodes | None = None,
 ) -> list[Job]:
     """Every output of the site as a job with its content key, sorted by output path."""
     pictures = pictures or Pictures()
-    renderer = _Renderer(site, theme, pictures)
+    renderer = _Renderer(site, theme, pictures, episodes)
     jobs = [*renderer.jobs(), *_copies(site, theme, inventory, pictures.claimed)]
     return sorted(jobs, key=lambda j: j.output)
 
 
 class _Renderer:
-    def __init__(self, site: Site, theme: Theme, pictures: Pictures | None = None) -> None:
+    def __init__(
+        self,
+        site: Site,
+        theme: Theme,
+        pictures: Pictures | None = None,
+        episodes: Episodes | None = None,
+    ) -> None:
         self.site = site
         self.pictures = pictures or Pictures()
+        self.episodes = episodes or Episodes()
         self.eager = True
         """The next image shown is the page's first: not lazy."""
         self.config = site.config
@@ -82,7 +94,10 @@ class _Renderer:
             tag_slug=slugify,
             cover=self.cover,
             cover_url=self.cover_url,
-            site_feeds=self._feed_links(),
+            site_feeds=feed_links(self.config),
+            clock=_clock,
+            iso_duration=_iso_duration,
+            file_size=self.file_size,
         )
         self.env.filters["content"] = self.content
         self.metas = {p.key: digest(self._meta(p)) for p in (*site.posts, *site.pages)}
@@ -125,6 +140,12 @@ class _Renderer:
         return str(
             format_time(value.timetz(), form, locale=self.config.language, tzinfo=value.tzinfo)
         )
+
+    def file_size(self, size: int) -> str:
+        """Bytes as a reader thinks of them: "1,2 MB"."""
+        if size < 1_000_000:
+            return f"{format_decimal(max(1, round(size / 1000)), locale=self.config.language)} kB"
+        return f"{format_decimal(round(size / 1_000_000, 1), locale=self.config.language)} MB"
 
     def content(self, post: Post) -> Markup:
         """The post's body with links to other Markdown files turned into their URLs."""
@@ -172,12 +193,14 @@ class _Renderer:
         site = self.site
         for index, post in enumerate(site.posts):
             neighbours = (site.newer(index), site.older(index))
+            episode = self.episodes.by_post.get(post.key)
             key = digest(
                 self.base_key,
                 post.digest,
                 *(self.metas[n.key] for n in neighbours if n),
                 *(site.urls.get(r.target, "") for r in post.refs),
                 *self._picture_keys(post),
+                episode.digest if episode else "",
             )
             yield self._page(
                 f"{post.url}index.html",
@@ -188,6 +211,7 @@ class _Renderer:
                 newer=neighbours[0],
                 older=neighbours[1],
                 page_url=post.url,
+                episode=episode,
             )
         for page in site.pages:
             key = digest(
@@ -219,7 +243,7 @@ class _Renderer:
         dates = (f"{p.url} {p.updated or p.date}" for p in (*site.posts, *site.pages))
         yield Job("sitemap.xml", digest(self.base_key, *dates), self._sitemap, "sitemap")
         yield Job("robots.txt", self.base_key, self._robots, "robots.txt")
-        yield from self._feeds()
+        yield from plan_feeds(site, self.episodes, self, self.feed_key)
 
     def _listings(
         self,
@@ -264,86 +288,24 @@ class _Renderer:
                 page_url=listing.url,
             )
 
-    # Feeds ------------------------------------------------------------
+    # What the feeds need -------------------------------------------------
 
-    def _feed_links(self) -> list[dict[str, str]]:
-        """The site's feeds, as every page's head announces them."""
-        title = self.config.title
-        return [
-            {"type": "application/rss+xml", "title": f"{title} (RSS)", "url": "feed.xml"},
-            {"type": "application/atom+xml", "title": f"{title} (Atom)", "url": "atom.xml"},
-            {"type": "application/feed+json", "title": f"{title} (JSON Feed)", "url": "feed.json"},
-        ]
+    def feed_body(self, post: Post) -> str:
+        """The post as its page shows it: cover, dream and text (URLs relative to the site)."""
+        dream = ""
+        if post.dream:
+            dream = f"<p><em>{html.escape(self.translate('dream'))}</em></p>\n"
+            dream = f"<blockquote>\n{dream}{post.dream}</blockquote>\n"
+        self.eager = True
+        return f"{self.cover(post)}{dream}{self.content(post)}"
 
-    def _feeds(self) -> Iterator[Job]:
-        count = self.config.feeds.items
-        posts = self.site.posts[:count]
-        title, description = self.config.title, self.config.description
-        for output, write in (("feed.xml", rss), ("atom.xml", atom), ("feed.json", json_feed)):
-            yield self._feed(output, write, title, description, "", posts)
-        if not self.config.feeds.tags:
-            return
-        for tag in self.site.tags:
-            tagged = tuple(self.site.posts[i] for i in tag.posts[:count])
-            tag_title = f"{title} · {self.translate('tag_title', name=tag.name)}"
-            home = f"tags/{tag.slug}/"
-            yield self._feed(f"{home}feed.xml", rss, tag_title, description, home, tagged)
-
-    def _feed(
-        self,
-        output: str,
-        write: Callable[[Channel], bytes],
-        title: str,
-        description: str,
-        home: str,
-        posts: Sequence[Post],
-    ) -> Job:
-        # A feed changes only when what it shows of its posts does.
-        key = digest(self.feed_key, output, title, home, *(self._item_key(p) for p in posts))
-
-        def produce() -> bytes:
-            channel = Channel(
-                title=title,
-                description=description,
-                home_url=self.abs_url(home),
-                feed_url=self.abs_url(output),
-                language=self.config.language,
-                author_name=self.config.author.name,
-                author_email=self.config.author.email,
-                generator="sitegen",
-                items=tuple(self._item(p) for p in posts),
-            )
-            return write(channel)
-
-        return Job(output, key, produce, "feeds")
-
-    def _item_key(self, post: Post) -> str:
+    def item_key(self, post: Post) -> str:
+        """Changes when anything a feed shows of the post does."""
         return digest(
             post.digest,
             self.metas[post.key],
             *(self.site.urls.get(r.target, "") for r in post.refs),
             *self._picture_keys(post),
-        )
-
-    def _item(self, post: Post) -> Item:
-        url = self.abs_url(post.url)
-        body = ""
-        if self.config.feeds.full_content:
-            dream = ""
-            if post.dream:
-                dream = f"<p><em>{html.escape(self.translate('dream'))}</em></p>\n"
-                dream = f"<blockquote>\n{dream}{post.dream}</blockquote>\n"
-            self.eager = True
-            body = absolute_urls(f"{self.cover(post)}{dream}{self.content(post)}", url)
-        return Item(
-            id=url,
-            url=url,
-            title=post.title,
-            published=post.date,
-            updated=post.updated or post.date,
-            summary=post.summary,
-            content_html=body,
-            tags=post.tags,
         )
 
     def _page(self, output: str, key: str, template: str, source: str, **context: Any) -> Job:
@@ -434,6 +396,22 @@ _REDIRECT = """<!doctype html>
 def _format_date(value: dt.datetime | dt.date, form: str, language: str) -> str:
     # Every date is shown on several pages (post, index, tag, year): Babel once for each.
     return str(format_date(value, form, locale=language))
+
+
+def _clock(seconds: float) -> str:
+    """A length or a moment in audio as players show it: 4:05, 1:02:03."""
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def _iso_duration(seconds: float) -> str:
+    """A duration for <time datetime>: PT1H2M3S."""
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return "PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "") + f"{secs}S"
 
 
 def _copies(
