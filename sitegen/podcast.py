@@ -225,32 +225,34 @@ def _artwork(config: Config) -> str:
     assert config.podcast is not None
     rel = config.podcast.image.strip("/")
     path = config.content_dir / "static" / rel
-    shown = display_path(path)
     if not path.is_file():
         raise ContentError(
             "no such file: [podcast] image in site.toml names the artwork in content/static/",
-            shown,
+            display_path(path),
         )
-    if not rel.lower().endswith((".jpg", ".png")):
-        raise ContentError("podcast artwork must be a .jpg or .png file", shown)
+    problem = artwork_problem(path)
+    if problem:
+        raise ContentError(problem, display_path(path))
+    return rel
+
+
+def artwork_problem(path: Path) -> str | None:
+    """What directories would refuse in podcast artwork, or None."""
+    if not path.name.lower().endswith((".jpg", ".png")):
+        return "podcast artwork must be a .jpg or .png file"
     try:
         with Image.open(path) as image:
             kind, mode, (width, height) = image.format, image.mode, image.size
     except (UnidentifiedImageError, OSError):
-        raise ContentError("podcast artwork: not an image Pillow can read", shown) from None
+        return "podcast artwork: not an image Pillow can read"
     low, high = _ARTWORK_SIDES
     if kind not in ("JPEG", "PNG"):
-        raise ContentError(f"podcast artwork must be JPEG or PNG, not {kind}", shown)
+        return f"podcast artwork must be JPEG or PNG, not {kind}"
     if mode != "RGB":
-        raise ContentError(
-            f"podcast artwork must be in RGB colours, not {mode}"
-            + (" (save it without transparency)" if "A" in mode else ""),
-            shown,
-        )
+        alpha = " (save it without transparency)" if "A" in mode else ""
+        return f"podcast artwork must be in RGB colours, not {mode}{alpha}"
     if width != height:
-        raise ContentError(f"podcast artwork must be square, not {width}×{height} px", shown)
+        return f"podcast artwork must be square, not {width}×{height} px"
     if not low <= width <= high:
-        raise ContentError(
-            f"podcast artwork must be {low} to {high} px wide, not {width} px", shown
-        )
-    return rel
+        return f"podcast artwork must be {low} to {high} px wide, not {width} px"
+    return None
