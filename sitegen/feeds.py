@@ -10,13 +10,14 @@ through its extension mechanism, written by us.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, cast
 from urllib.parse import urljoin
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
@@ -135,6 +136,7 @@ class Show:
 
 def rss(channel: Channel, extend: Callable[[FeedGenerator], None] | None = None) -> bytes:
     """The channel as RSS 2.0; `extend` may load more extensions before items are added."""
+    channel = _xml_safe(channel)
     fg = _generator(channel)
     fg.link(href=channel.feed_url, rel="self", type="application/rss+xml")
     fg.link(href=channel.home_url, rel="alternate")  # the last link is RSS's <link>
@@ -152,7 +154,7 @@ def podcast(channel: Channel, show: Show) -> bytes:
 
     def extend(fg: FeedGenerator) -> None:
         fg.register_extension("show", _ShowExtension, _NoEntryExtension, atom=False)
-        fg.show.show = show
+        fg.show.show = _xml_safe(show)
         fg.image(url=show.image, title=channel.title, link=channel.home_url)
         if show.copyright:
             fg.copyright(show.copyright)
@@ -162,6 +164,7 @@ def podcast(channel: Channel, show: Show) -> bytes:
 
 def atom(channel: Channel) -> bytes:
     """The channel as Atom 1.0."""
+    channel = _xml_safe(channel)
     fg = _generator(channel)
     fg.link(href=channel.home_url, rel="alternate", type="text/html")
     fg.link(href=channel.feed_url, rel="self", type="application/atom+xml")
@@ -347,6 +350,23 @@ def _add_items(fg: FeedGenerator, channel: Channel, episodes: bool = False) -> N
         entry.sitegen.enclosure = item.enclosure
         if episodes:
             entry.sitegen.episode = item.episode
+
+
+# Control characters XML 1.0 cannot hold at all (lxml would refuse the whole feed).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_Value = TypeVar("_Value")
+
+
+def _xml_safe(value: _Value) -> _Value:
+    """A copy with every string freed of characters XML cannot hold."""
+    if isinstance(value, str):
+        return cast(_Value, _NOT_XML.sub("", value))
+    if isinstance(value, tuple):
+        return cast(_Value, tuple(_xml_safe(v) for v in value))
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: _xml_safe(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return cast(_Value, dataclasses.replace(value, **fields))
+    return value
 
 
 def _serialize(data: bytes) -> bytes:

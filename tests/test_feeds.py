@@ -233,3 +233,18 @@ def test_feed_settings_are_checked(make_site: MakeSite) -> None:
     assert "site.toml: feeds.full_content: must be true or false" in result.stderr
     assert "site.toml: feeds.format: unknown key" in result.stderr
     assert not (site / "output").exists()
+
+
+def test_characters_xml_cannot_hold_are_left_out_of_the_feeds(make_site: MakeSite) -> None:
+    site = make_site(
+        {
+            "content/posts/a.md": '+++\ntitle = "Steuer\\u000bzeichen"\ndate = 2024-01-01T10:00:00+01:00\n+++\n\n'
+            "Ein \x0c Seitenvorschub.\n"
+        }
+    )
+    build_site(site)
+    for name in ("feed.xml", "atom.xml"):
+        feed = feedparser.parse(read(site, name))
+        assert not feed.bozo and feed.entries[0].title == "Steuerzeichen"
+        assert "Ein  Seitenvorschub." in feed.entries[0].content[0].value
+    assert json.loads(read(site, "feed.json"))["items"][0]["title"] == "Steuer\x0bzeichen"
