@@ -4,7 +4,7 @@ feedgen is wrapped so that its known flaws cannot reach a reader: it stamps the
 current time into every feed and entry unless told otherwise (we always tell it,
 with dates from the posts); it writes an Atom entry's enclosure as a bare link
 that readers take for the post's own address, and itunes:explicit as yes/no,
-which Apple no longer accepts. Enclosures, iTunes and Podcasting 2.0 tags go in
+where Apple's specification asks for true or false. Enclosures, iTunes and Podcasting 2.0 tags go in
 through its extension mechanism, written by us.
 """
 
@@ -151,10 +151,11 @@ def rss(channel: Channel, extend: Callable[[FeedGenerator], None] | None = None)
 
 def podcast(channel: Channel, show: Show) -> bytes:
     """The channel as a podcast: RSS 2.0 with iTunes and Podcasting 2.0 tags."""
+    channel, show = _xml_safe(channel), _xml_safe(show)
 
     def extend(fg: FeedGenerator) -> None:
         fg.register_extension("show", _ShowExtension, _NoEntryExtension, atom=False)
-        fg.show.show = _xml_safe(show)
+        fg.show.show = show
         fg.image(url=show.image, title=channel.title, link=channel.home_url)
         if show.copyright:
             fg.copyright(show.copyright)
