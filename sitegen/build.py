@@ -23,6 +23,7 @@ from .markdown import Typography
 from .model import Document, Notice, Post
 from .parallel import parallel_map
 from .parse import parse_document
+from .podcast import plan_episodes
 from .render import plan
 from .text import count, digest
 from .theme import load_theme
@@ -101,10 +102,12 @@ def build(options: BuildOptions) -> BuildReport:
         cache.close()
 
     site = assemble(config, documents, options.now or build_time(), options.drafts)
+    episodes = plan_episodes(site)
     images = plan_images(site, site_dir / CACHE_DIR / "images")
     make_images(images, progress=_progress_bar("images") if sys.stderr.isatty() else None)
     jobs = sorted(
-        [*plan(site, theme, inventory, images.pictures), *images.jobs], key=lambda j: j.output
+        [*plan(site, theme, inventory, images.pictures, episodes), *images.jobs],
+        key=lambda j: j.output,
     )
     output.check_plan(jobs)
     manifest = site_dir / CACHE_DIR / f"outputs-{digest(str(out_dir), code_digest())}.json"

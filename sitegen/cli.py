@@ -12,6 +12,7 @@ from . import __version__
 from .build import BuildOptions, build
 from .config import load_config
 from .errors import BuildErrors, SitegenError, display_path
+from .feedcheck import check_feeds
 from .links import check_links
 from .newpost import new_post
 from .scaffold import create_site
@@ -53,13 +54,16 @@ def _check(args: argparse.Namespace) -> int:
     out_dir = args.out or args.site / "output"
     if not (out_dir / "index.html").is_file():
         raise SitegenError(f"{out_dir}: no built site here; run `sitegen build` first")
-    problems = check_links(out_dir, config.base_url)
-    for problem in problems:
-        print(f"{out_dir / problem.page}: {problem.message}", file=sys.stderr)
+    problems = [
+        *((p.page, p.message) for p in check_links(out_dir, config.base_url)),
+        *((p.feed, p.message) for p in check_feeds(out_dir, config.base_url)),
+    ]
+    for where, message in problems:
+        print(f"{out_dir / where}: {message}", file=sys.stderr)
     if problems:
         print(f"{len(problems)} problem{'s' * (len(problems) != 1)} found", file=sys.stderr)
         return 1
-    print(f"{out_dir}: every internal link resolves")
+    print(f"{out_dir}: every internal link resolves, every feed reads cleanly")
     return 0
 
 
@@ -137,7 +141,9 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_build)
 
     p = commands.add_parser(
-        "check", help="check a built site", description="Check the built site's links and anchors."
+        "check",
+        help="check a built site",
+        description="Check the built site's links, anchors and feeds.",
     )
     p.add_argument(
         "--site",

@@ -123,6 +123,12 @@ class Post:
     """Images embedded in the body, in order; their markup is filled in at render time."""
     cover: ImageRef | None = None
     """The post's own picture, shown above it and in previews (og:image)."""
+    audio: Ref | None = None
+    """Posts only: the episode's audio file, which makes the post a podcast episode."""
+    guid: str = ""
+    """The id feeds give the post, when front matter fixes it (kept from an old blog)."""
+    episode: int | None = None
+    season: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,3 +246,55 @@ class Pictures:
     """Bundle files (content keys) the images stage publishes in place of a plain copy."""
     sizes: str = "100vw"
     """The `sizes` attribute: how wide an image is shown, for the browser's choice."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """One timed line of a transcript, or one chapter."""
+
+    start: float
+    """Seconds from the start of the audio."""
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file published beside an episode's audio: its transcript or chapters."""
+
+    output: str
+    """Path below the output folder."""
+    mime: str
+    cues: tuple[Cue, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Episode:
+    """A post's audio, measured: everything the episode page and the feeds say of it."""
+
+    post: str
+    """Content key of the post."""
+    audio: str
+    """Path below the output folder."""
+    mime: str
+    size: int
+    """Bytes, exactly."""
+    duration: int
+    """Whole seconds."""
+    guid: str
+    """Never changes once published, whatever happens to title or slug."""
+    transcript: Attachment | None = None
+    chapters: Attachment | None = None
+    digest: str = ""
+    """Changes when anything above does."""
+
+
+@dataclass(frozen=True, slots=True)
+class Episodes:
+    """The podcast stage's answer to the renderer."""
+
+    by_post: dict[str, Episode] = field(default_factory=dict)
+    """Content key of a post -> its episode."""
+    guid: str = ""
+    """The podcast's own podcast:guid."""
+    artwork: str = ""
+    """Path below the output folder of the podcast's artwork; empty without a podcast."""

@@ -46,6 +46,10 @@ _KEYS: dict[str, dict[str, str]] = {
         "day": "day",
         "dream": "str",
         "tags": "list",
+        "audio": "str",
+        "guid": "str",
+        "episode": "day",
+        "season": "day",
     },
     "page": {**_COMMON, "nav": "bool", "weight": "int"},
 }
@@ -162,6 +166,10 @@ def parse_document(
     if values.get("cover", "").strip():
         target = posixpath.normpath(posixpath.join(posixpath.dirname(source.rel), values["cover"]))
         cover = ImageRef(target, fm.line_of("cover"))
+    audio = None
+    if values.get("audio", "").strip():
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(source.rel), values["audio"]))
+        audio = Ref(target, fm.line_of("audio"))
     return Post(
         source=shown,
         key=source.rel,
@@ -192,6 +200,10 @@ def parse_document(
         warnings=tuple(notices),
         images=tuple(ImageRef(target, line, alt) for target, line, alt in images),
         cover=cover,
+        audio=audio,
+        guid=values.get("guid", "").strip(),
+        episode=values.get("episode"),
+        season=values.get("season"),
     )
 
 

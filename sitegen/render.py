@@ -14,12 +14,14 @@ from typing import Any
 
 import jinja2
 from babel.dates import format_date, format_time
+from babel.numbers import format_decimal
 from markupsafe import Markup
 
 from . import __version__
 from .errors import ThemeError
+from .feedjobs import feed_links, plan_feeds
 from .markdown import IMAGE_SCHEME, REF_SCHEME
-from .model import Inventory, Job, Picture, Pictures, Post, Site
+from .model import Episodes, Inventory, Job, Picture, Pictures, Post, Site
 from .picture import picture_html
 from .text import digest, slugify
 from .theme import Theme
@@ -43,22 +45,35 @@ class Listing:
     total: int = 1
     newer_url: str | None = None
     older_url: str | None = None
+    feed_url: str | None = None
+    """The listing's own feed (a tag's), for autodiscovery."""
 
 
 def plan(
-    site: Site, theme: Theme, inventory: Inventory, pictures: Pictures | None = None
+    site: Site,
+    theme: Theme,
+    inventory: Inventory,
+    pictures: Pictures | None = None,
+    episodes: Episodes | None = None,
 ) -> list[Job]:
     """Every output of the site as a job with its content key, sorted by output path."""
     pictures = pictures or Pictures()
-    renderer = _Renderer(site, theme, pictures)
+    renderer = _Renderer(site, theme, pictures, episodes)
     jobs = [*renderer.jobs(), *_copies(site, theme, inventory, pictures.claimed)]
     return sorted(jobs, key=lambda j: j.output)
 
 
 class _Renderer:
-    def __init__(self, site: Site, theme: Theme, pictures: Pictures | None = None) -> None:
+    def __init__(
+        self,
+        site: Site,
+        theme: Theme,
+        pictures: Pictures | None = None,
+        episodes: Episodes | None = None,
+    ) -> None:
         self.site = site
         self.pictures = pictures or Pictures()
+        self.episodes = episodes or Episodes()
         self.eager = True
         """The next image shown is the page's first: not lazy."""
         self.config = site.config
@@ -83,6 +98,10 @@ class _Renderer:
             cover=self.cover,
             cover_url=self.cover_url,
             dreams_url=self.dreams_url,
+            site_feeds=feed_links(self.config),
+            clock=_clock,
+            iso_duration=_iso_duration,
+            file_size=self.file_size,
         )
         # JSON-LD keeps its umlauts readable; `tojson` still escapes <, >, & and '.
         self.env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
@@ -102,6 +121,8 @@ class _Renderer:
         )
         self.all_key = digest(self.base_key, *self.metas.values())
         """Covers the metadata of every post and page."""
+        self.feed_key = digest(_CACHE_VERSION, "feeds", repr(self.config), theme.digest)
+        """What every feed shows of the site: its settings (and the theme's words)."""
 
     # Template helpers -------------------------------------------------
 
@@ -166,6 +187,12 @@ class _Renderer:
             data["image"] = image
         return data
 
+    def file_size(self, size: int) -> str:
+        """Bytes as a reader thinks of them: "1,2 MB"."""
+        if size < 1_000_000:
+            return f"{format_decimal(max(1, round(size / 1000)), locale=self.config.language)} kB"
+        return f"{format_decimal(round(size / 1_000_000, 1), locale=self.config.language)} MB"
+
     def content(self, post: Post) -> Markup:
         """The post's body with links to other Markdown files turned into their URLs."""
         return Markup(_IMAGE.sub(self._picture_markup, self._resolve(post.html)))
@@ -219,6 +246,7 @@ class _Renderer:
         for index, post in enumerate(site.posts):
             neighbours = (site.newer(index), site.older(index))
             on_this_day = site.on_this_day(index)
+            episode = self.episodes.by_post.get(post.key)
             key = digest(
                 self.base_key,
                 post.digest,
@@ -227,6 +255,7 @@ class _Renderer:
                 *(self.metas[p.key] for p in on_this_day),
                 *(site.urls.get(r.target, "") for r in post.refs),
                 *self._picture_keys(post),
+                episode.digest if episode else "",
             )
             yield self._page(
                 f"{post.url}index.html",
@@ -238,6 +267,7 @@ class _Renderer:
                 older=neighbours[1],
                 on_this_day=on_this_day,
                 page_url=post.url,
+                episode=episode,
             )
         for page in site.pages:
             key = digest(
@@ -255,7 +285,10 @@ class _Renderer:
         yield from self._listings("index", "", "", site.posts, paginate=True)
         for tag in site.tags:
             posts = tuple(site.posts[i] for i in tag.posts)
-            yield from self._listings("tag", tag.name, f"tags/{tag.slug}/", posts, paginate=True)
+            feed = f"tags/{tag.slug}/feed.xml" if self.config.feeds.tags else None
+            yield from self._listings(
+                "tag", tag.name, f"tags/{tag.slug}/", posts, paginate=True, feed_url=feed
+            )
         for year in site.years:
             posts = tuple(site.posts[i] for i in year.posts)
             yield from self._listings("year", str(year.year), f"{year.year}/", posts)
@@ -277,9 +310,16 @@ class _Renderer:
         dates = (f"{p.url} {p.updated or p.date}" for p in (*site.posts, *site.pages))
         yield Job("sitemap.xml", digest(self.base_key, *dates), self._sitemap, "sitemap")
         yield Job("robots.txt", self.base_key, self._robots, "robots.txt")
+        yield from plan_feeds(site, self.episodes, self, self.feed_key)
 
     def _listings(
-        self, kind: str, title: str, url: str, posts: Sequence[Post], paginate: bool = False
+        self,
+        kind: str,
+        title: str,
+        url: str,
+        posts: Sequence[Post],
+        paginate: bool = False,
+        feed_url: str | None = None,
     ) -> Iterator[Job]:
         size = self.config.paginate if paginate else max(len(posts), 1)
         chunks = [tuple(posts[i : i + size]) for i in range(0, len(posts), size)] or [()]
@@ -297,6 +337,7 @@ class _Renderer:
                 len(chunks),
                 newer_url=page_url(number - 1) if number > 1 else None,
                 older_url=page_url(number + 1) if number < len(chunks) else None,
+                feed_url=feed_url,
             )
             # A listing page changes only when what it shows changes.
             key = digest(
@@ -313,6 +354,21 @@ class _Renderer:
                 listing=listing,
                 page_url=listing.url,
             )
+
+    # What the feeds need -------------------------------------------------
+
+    def feed_body(self, post: Post) -> str:
+        """The post as its page shows it: diary line, dream, cover and text (site-relative URLs)."""
+        return self.render("partials/feed_item.html", post.source, {"post": post}).decode("utf-8")
+
+    def item_key(self, post: Post) -> str:
+        """Changes when anything a feed shows of the post does."""
+        return digest(
+            post.digest,
+            self.metas[post.key],
+            *(self.site.urls.get(r.target, "") for r in post.refs),
+            *self._picture_keys(post),
+        )
 
     def _page(self, output: str, key: str, template: str, source: str, **context: Any) -> Job:
         def produce() -> bytes:
@@ -403,6 +459,22 @@ _REDIRECT = """<!doctype html>
 def _format_date(value: dt.datetime | dt.date, form: str, locale: str) -> str:
     # Every date is shown on several pages (post, index, tag, year): Babel once for each.
     return str(format_date(value, form, locale=locale))
+
+
+def _clock(seconds: float) -> str:
+    """A length or a moment in audio as players show it: 4:05, 1:02:03."""
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def _iso_duration(seconds: float) -> str:
+    """A duration for <time datetime>: PT1H2M3S."""
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return "PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "") + f"{secs}S"
 
 
 def _copies(

@@ -40,15 +40,27 @@ day_zero = {today}
 # Widths in pixels in which every photo is published (never enlarged).
 widths = [480, 960, 1600]
 
-# A podcast: posts with `audio = "episode.mp3"` become its episodes.
+# Feeds: /feed.xml (RSS), /atom.xml, /feed.json, and /tags/NAME/feed.xml for each tag.
+[feeds]
+items = 20                       # the newest posts in each feed
+full_content = true              # the whole post; false for its summary and a link
+tags = true                      # a feed for each tag
+
+# A podcast at /podcast.xml: posts with `audio = "episode.mp3"` beside their
+# index.md become its episodes (a transcript episode.vtt or .srt and chapters
+# episode.json beside the audio are published with it).
 # [podcast]
-# title = ""
+# title = ""                     # the site's title when empty
 # description = ""
-# image = "cover.jpg"            # square artwork in content/static/, 1400 to 3000 px
-# category = "Society & Culture"
+# image = "cover.jpg"            # square artwork in content/static/, JPEG or PNG, 1400 to 3000 px
+# category = "Society & Culture" # one of Apple's categories
+# subcategory = "Personal Journals"
 # explicit = false
 # owner = {{ name = "", email = "" }}
 # funding = {{ url = "https://example.org/support/", text = "{support}" }}
+# type = "episodic"              # or "serial"
+# locked = true                  # only the owner may move the podcast to another host
+# persons = [{{ name = "", role = "host" }}]
 
 # Free-form values for themes.
 [extra]

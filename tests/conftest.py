@@ -158,3 +158,33 @@ def check_html(folder: Path) -> str:
         timeout=600,
     )
     return (result.stdout + result.stderr).strip()
+
+
+def make_audio(path: Path, seconds: float, frequency: int = 440) -> Path:
+    """A real audio file made with SoX, its format chosen by the suffix (mp3, ogg, flac, wav)."""
+    sox = shutil.which("sox")
+    if sox is None:
+        if os.environ.get("CI"):
+            pytest.fail("SoX is missing: .ci/run installs it (apt-get install sox libsox-fmt-mp3)")
+        pytest.skip("SoX is not installed: apt-get install sox libsox-fmt-mp3")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # A low sample rate keeps the files small; the length is what the tests measure.
+    subprocess.run(
+        [
+            sox,
+            "-n",
+            "-r",
+            "16000",
+            "-c",
+            "1",
+            str(path),
+            "synth",
+            str(seconds),
+            "sine",
+            str(frequency),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return path

@@ -104,6 +104,9 @@ def test_editing_one_post_rewrites_it_its_neighbours_and_listings_only(make_site
         "2013/06/29/d/index.html",
         "index.html",  # page 2 of the index shows only A and B: unchanged
         "2013/index.html",
+        "feed.xml",  # the feeds show every post's title and text
+        "atom.xml",
+        "feed.json",
     }
 
 
@@ -113,7 +116,8 @@ def test_body_edit_leaves_neighbours_alone(make_site: MakeSite) -> None:
     path = site / "content/posts/2013-06-28-c.md"
     path.write_text(path.read_text() + "\nNoch ein Satz weiter unten.\n")
     report = build_site(site)
-    assert set(report.written) == {"2013/06/28/c/index.html"}
+    # The feeds carry the whole text; nothing else shows it.
+    assert set(report.written) == {"2013/06/28/c/index.html", "feed.xml", "atom.xml", "feed.json"}
 
 
 def test_a_deleted_post_is_pruned(make_site: MakeSite) -> None:

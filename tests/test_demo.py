@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from sitegen.feedcheck import check_feeds
+
 from .conftest import REPO, build_site, check_html, only_data_blocks
 
 
@@ -41,6 +43,14 @@ def test_demo_site_shows_its_features(demo: Path) -> None:
     assert only_data_blocks(demo)  # JSON-LD is the only <script>: nothing runs
     assert (demo / "ueber-uns/index.html").exists()
     assert (demo / "tags/index.html").exists()
+    assert any('<audio controls preload="none"' in p for p in pages)  # the podcast's episode
+
+
+def test_demo_site_feeds_read_cleanly(demo: Path) -> None:
+    for name in ("feed.xml", "atom.xml", "feed.json", "podcast.xml", "tags/werkstatt/feed.xml"):
+        assert (demo / name).is_file(), name
+    assert "<itunes:duration>25</itunes:duration>" in (demo / "podcast.xml").read_text()
+    assert check_feeds(demo, "https://user.github.io/tagebuch/") == []
 
 
 def test_demo_site_links_stay_under_the_base_path(demo: Path) -> None:

@@ -605,9 +605,13 @@ def test_diary_views_are_rebuilt_exactly_when_what_they_show_changes(make_site: 
 
     dschungel = site / "content/posts/2013-06-26-dschungel.md"
     dschungel.write_text(dschungel.read_text().replace("bis zum Himmel", "bis zum Mond"))
+    # The feeds carry the dream with the post's text.
     assert set(build_site(site).written) == {
         "2013/06/26/dschungel/index.html",
         "traeume/index.html",
+        "feed.xml",
+        "atom.xml",
+        "feed.json",
     }
 
     dschungel.write_text(dschungel.read_text().replace('"Dschungel"', '"Im Dschungel"'))
@@ -625,7 +629,13 @@ def test_diary_views_are_rebuilt_exactly_when_what_they_show_changes(make_site: 
 
     heute = site / "content/posts/2016-06-26-heute.md"
     heute.write_text(heute.read_text() + "\nNoch ein Absatz, unter dem ersten.\n")
-    assert set(build_site(site).written) == {"2016/06/26/heute/index.html"}
+    # Its page and the feeds that carry its text; no listing shows the body.
+    assert set(build_site(site).written) == {
+        "2016/06/26/heute/index.html",
+        "feed.xml",
+        "atom.xml",
+        "feed.json",
+    }
 
 
 # sitegen new ----------------------------------------------------------------------------

@@ -262,7 +262,7 @@ class _Importer:
             values.append(("aliases", ["/" + a for a in planned.aliases]))
         audio = self._audio(item, bundle)
         if audio:
-            (values if "audio" in keys else extra).append(audio)
+            (values if audio[0] in keys else extra).append(audio)
         extra.append(("wordpress_id", item.id))
         if len(self.authors) > 1 and item.creator:
             extra.append(("author", self.authors.get(item.creator, item.creator)))
