@@ -304,16 +304,14 @@ def _with_live_script(reply: Reply, site: Site, generation: int) -> Reply:
 def _serving_meta(tag: str, nonce: str) -> str:
     if not _CSP_EQUIV.search(tag):
         return tag
-    return _CONTENT.sub(
-        lambda m: (
-            m.group(1)
-            + m.group(2)
-            + html.escape(serving_policy(html.unescape(m.group(3)), nonce))
-            + m.group(2)
-        ),
-        tag,
-        count=1,
-    )
+
+    def rewrite(m: re.Match[str]) -> str:
+        mark = m.group(2)
+        policy = serving_policy(html.unescape(m.group(3)), nonce)
+        escaped = html.escape(policy, quote=False).replace(mark, f"&#{ord(mark)};")
+        return f"{m.group(1)}{mark}{escaped}{mark}"
+
+    return _CONTENT.sub(rewrite, tag, count=1)
 
 
 def serving_policy(policy: str, nonce: str) -> str:

@@ -103,8 +103,9 @@ class Watcher:
         self.watched.add(name)
 
     def stop(self) -> None:
-        self.observer.stop()
-        self.observer.join(timeout=5)
+        if self.observer.is_alive():
+            self.observer.stop()
+            self.observer.join(timeout=5)
 
     def event(self, event: FileSystemEvent) -> None:
         paths = [os.fsdecode(event.src_path)]
