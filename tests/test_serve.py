@@ -408,6 +408,26 @@ def test_changes_in_themes_and_site_toml_rebuild_but_output_and_cache_do_not(
     assert stream.during(1.0) == []
 
 
+def test_an_edited_template_is_used_by_the_next_build(
+    make_site: MakeSite, serve: Any, events: Any
+) -> None:
+    template = '{% extends "base.html" %}{% block main %}<h1>Weg</h1>{% endblock %}\n'
+    site = three_posts(
+        make_site,
+        **{
+            "themes/eigen/theme.toml": 'extends = "default"\n',
+            "themes/eigen/templates/404.html": template,
+        },
+    )
+    (site / "site.toml").write_text('theme = "eigen"\n' + SITE_TOML)
+    server = serve(site)
+    stream = events(server)
+    assert "<h1>Weg</h1>" in get(server, "/fehlt/")[2].decode()
+    (site / "themes/eigen/templates/404.html").write_text(template.replace("Weg", "Fort"))
+    assert stream.next("build")["changed"] == ["404.html"]
+    assert "<h1>Fort</h1>" in get(server, "/fehlt/")[2].decode()
+
+
 def test_serve_help() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "sitegen", "serve", "--help"],
