@@ -7,10 +7,12 @@ The corpus comes from shared/bench/make_corpus.py (made once and kept in the wor
 directory, as bench/run.py does) and is copied, so edits never touch it. The real
 command, `sitegen serve --port 0`, runs as its own process; headless Chromium
 (Debian's, driven by Playwright) opens the newest post. Each run appends a sentence to
-that post's Markdown and times, from just before the write until the sentence is in the
-page's text: the watcher's event, the quiet period that gathers a burst of saves
-(100 ms), the rebuild, the event to the browser, its reload and its rendering. The
-server's own rebuild time (from its terminal line) is reported beside it.
+that post's Markdown and times, from just before the write until the reloaded page's
+first paint (the browser's own clock): the watcher's event, the quiet period that
+gathers a burst of saves (100 ms), the rebuild, the event to the browser, its reload
+and its rendering. Beside it: the server's own rebuild time (from its terminal line),
+the moment the browser began to reload, and when the harness saw the text (which adds
+Playwright's polling across the navigation).
 
 Needs: `pip install -e '.[test]'` (Playwright) and /usr/bin/chromium.
 """
@@ -42,6 +44,12 @@ from run import (  # the benchmark harness beside this file
 
 CHROMIUM = "/usr/bin/chromium"
 WAIT_S = 30.0
+PAINTED = """() => {
+    const paint = performance.getEntriesByName("first-contentful-paint")[0];
+    const nav = performance.getEntriesByType("navigation")[0];
+    const shown = paint ? paint.startTime : nav.domContentLoadedEventEnd;
+    return [performance.timeOrigin, performance.timeOrigin + shown];
+}"""
 REBUILT = re.compile(r"^rebuilt: .* in ([0-9.]+) s$")
 
 
@@ -115,6 +123,8 @@ def measure(posts: int, runs: int, workdir: Path, corpus_script: Path) -> dict[s
     server = Server(site)
     latencies: list[float] = []
     builds: list[float] = []
+    reloads: list[float] = []
+    seen: list[float] = []
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
@@ -126,6 +136,7 @@ def measure(posts: int, runs: int, workdir: Path, corpus_script: Path) -> dict[s
             for run in range(runs):
                 marker = f"Messpunkt {run} um {time.time_ns()}."
                 text = source.read_text(encoding="utf-8").rstrip("\n") + f"\n\n{marker}\n"
+                wall = time.time()
                 started = time.perf_counter()
                 source.write_text(text, encoding="utf-8")
                 page.wait_for_function(
@@ -133,7 +144,12 @@ def measure(posts: int, runs: int, workdir: Path, corpus_script: Path) -> dict[s
                     arg=marker,
                     polling=5,
                 )
-                latencies.append(time.perf_counter() - started)
+                seen.append(time.perf_counter() - started)
+                # Browser clocks (ms since the epoch) tell when the reloaded page began and
+                # when it was first painted, without the harness's own polling delay.
+                began, painted = page.evaluate(PAINTED)
+                reloads.append(began / 1000 - wall)
+                latencies.append(painted / 1000 - wall)
                 builds.append(server.rebuild_seconds())
                 page.wait_for_timeout(700)  # let the machine settle between saves
             browser.close()
@@ -146,6 +162,8 @@ def measure(posts: int, runs: int, workdir: Path, corpus_script: Path) -> dict[s
         "min_ms": min(latencies) * 1000,
         "max_ms": max(latencies) * 1000,
         "build_median_ms": statistics.median(builds) * 1000,
+        "reload_start_median_ms": statistics.median(reloads) * 1000,
+        "seen_median_ms": statistics.median(seen) * 1000,
         "first_build": server.first_build,
     }
 
@@ -167,10 +185,18 @@ def main() -> int:
     print(f"sitegen serve, {result['posts']} posts, {result['runs']} saves")
     print(f"  first build: {result['first_build']}")
     print(
-        f"  save to reload: median {result['median_ms']:.0f} ms "
+        f"  save to the new page painted: median {result['median_ms']:.0f} ms "
         f"(min {result['min_ms']:.0f}, max {result['max_ms']:.0f})"
     )
     print(f"  of which the rebuild (server's figure): median {result['build_median_ms']:.0f} ms")
+    print(
+        f"  save to the browser starting its reload: median "
+        f"{result['reload_start_median_ms']:.0f} ms (the rest is the browser's reload)"
+    )
+    print(
+        f"  save to the harness seeing the text (adds Playwright's polling): median "
+        f"{result['seen_median_ms']:.0f} ms"
+    )
     print(
         f"  machine: {len(os.sched_getaffinity(0))} cores, {cpu_model()}, "
         f"Python {platform.python_version()}, {platform.platform()}"
