@@ -189,6 +189,20 @@ def test_pages_are_served_with_their_types_and_never_cached(
     assert status == 200 and body == b"" and int(headers["Content-Length"]) > 1000
 
 
+def test_audio_can_be_fetched_in_parts_for_seeking(make_site: MakeSite, serve: Any) -> None:
+    audio = bytes(range(256)) * 40
+    server = serve(three_posts(make_site, **{"content/static/folge-1.mp3": audio}))
+    conn = http.client.HTTPConnection(*origin(server), timeout=WAIT_S)
+    conn.request("GET", "/folge-1.mp3", headers={"Range": "bytes=100-199"})
+    response = conn.getresponse()
+    assert response.status == 206
+    assert response.getheader("Content-Type") == "audio/mpeg"
+    assert response.getheader("Content-Range") == f"bytes 100-199/{len(audio)}"
+    assert response.read() == audio[100:200]
+    conn.close()
+    assert get(server, "/folge-1.mp3")[2] == audio
+
+
 def test_a_folder_address_without_slash_redirects_and_no_folder_is_listed(
     make_site: MakeSite, serve: Any
 ) -> None:
@@ -380,6 +394,35 @@ def test_a_failed_build_is_reported_and_the_last_good_site_stays(
     news = stream.next("build")
     assert news["error"] is None and "2024/05/01/erster/index.html" in news["changed"]
     assert "Am Anfang war der Leim." in text(server, FIRST_URL)
+
+
+def test_a_site_broken_from_the_start_is_served_once_fixed(
+    make_site: MakeSite, serve: Any, events: Any
+) -> None:
+    site = three_posts(make_site)
+    original = (site / FIRST).read_text()
+    (site / FIRST).write_text(original.replace("date = ", "date = morgen "))
+    server = serve(site)  # starts anyway, to show the problem in the browser
+    stream = events(server)
+    assert "2024-05-01-erster.md:3" in stream.first["error"]
+    status, _, body = get(server, "/")
+    assert status == 404 and b"/__sitegen/live.js" in body  # reloads itself once built
+    (site / FIRST).write_text(original)
+    news = stream.next("build")
+    assert news["error"] is None and "index.html" in news["changed"]
+    assert "Am Anfang war der Kleister." in text(server, FIRST_URL)
+
+
+def test_a_folder_that_is_no_site_stops_at_once(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "sitegen", "serve", "--site", str(tmp_path), "--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "site.toml: no site.toml here" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_changes_in_themes_and_site_toml_rebuild_but_output_and_cache_do_not(

@@ -139,6 +139,9 @@ class Reply:
     """The output file shown, relative to the output folder (for live reload)."""
     wanted: str = ""
     """The output file the address asks for, shown or not."""
+    content_range: str = ""
+    injected: bool = False
+    """The body is a page with the live-reload script added."""
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -175,6 +178,8 @@ class _Handler(BaseHTTPRequestHandler):
             reply = _lookup(self.site.out_dir, self.site.base_path, path)
         if reply.content_type.startswith("text/html"):
             reply = _with_live_script(reply, self.site, generation)
+        elif reply.status == HTTPStatus.OK and self.headers.get("Range"):
+            reply = _part(reply, self.headers["Range"])
         self._send(reply, head)
 
     def _send(self, reply: Reply, head: bool) -> None:
@@ -185,6 +190,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("X-Content-Type-Options", "nosniff")
         if reply.location:
             self.send_header("Location", reply.location)
+        if reply.content_range:
+            self.send_header("Content-Range", reply.content_range)
+        if reply.status in (HTTPStatus.OK, HTTPStatus.PARTIAL_CONTENT) and reply.output:
+            self.send_header("Accept-Ranges", "none" if reply.injected else "bytes")
         self.end_headers()
         if not head:
             self.wfile.write(reply.body)
@@ -298,7 +307,31 @@ def _with_live_script(reply: Reply, site: Site, generation: int) -> Reply:
     tag = f'<script src="{INTERNAL}live.js" {shown} defer></script>\n'
     end = _HEAD_END.search(text) or _BODY_END.search(text)
     text = text[: end.start()] + tag + text[end.start() :] if end else text + tag
-    return dataclasses.replace(reply, body=text.encode("utf-8"))
+    return dataclasses.replace(reply, body=text.encode("utf-8"), injected=True)
+
+
+_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+
+
+def _part(reply: Reply, header: str) -> Reply:
+    """One byte range of a file, as audio and video players ask for to seek."""
+    found = _RANGE.fullmatch(header.strip())
+    size = len(reply.body)
+    if not found or found.groups() == ("", ""):
+        return reply  # several ranges or another unit: the whole file is a valid answer
+    first, last = found.groups()
+    if first:
+        start, end = int(first), min(int(last) if last else size - 1, size - 1)
+    else:
+        start, end = max(size - int(last), 0), size - 1
+    if start >= size or start > end:
+        return Reply(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE, content_range=f"bytes */{size}")
+    return dataclasses.replace(
+        reply,
+        status=HTTPStatus.PARTIAL_CONTENT,
+        body=reply.body[start : end + 1],
+        content_range=f"bytes {start}-{end}/{size}",
+    )
 
 
 def _serving_meta(tag: str, nonce: str) -> str:
