@@ -300,6 +300,19 @@ def test_a_save_rebuilds_and_names_the_changed_outputs(
     assert "Am Anfang war der Leim." in text(server, FIRST_URL)
 
 
+def test_polling_sees_saves_where_no_change_events_come(
+    make_site: MakeSite, serve: Any, events: Any
+) -> None:
+    site = three_posts(make_site)
+    server = serve(site, poll=True)
+    stream = events(server)
+    edit(site, FIRST, "Kleister", "Leim")
+    assert "2024/05/01/erster/index.html" in stream.next("build")["changed"]
+    (site / "content/posts/.2024-05-01-erster.md.swp").write_text("halb")
+    assert stream.during(1.5) == []
+    assert "Am Anfang war der Leim." in text(server, FIRST_URL)
+
+
 def test_requests_wait_while_a_build_runs(
     make_site: MakeSite, serve: Any, events: Any, tmp_path: Path
 ) -> None:
