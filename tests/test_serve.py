@@ -279,8 +279,9 @@ def test_a_site_under_a_path_is_served_under_that_path(make_site: MakeSite, serv
     (site / "site.toml").write_text(toml)
     server = serve(site)
     assert server.url.endswith("/blog/")
-    status, headers, _ = get(server, "/")
-    assert (status, headers["Location"]) == (302, "/blog/")
+    for outside in ("/", "/blog"):
+        status, headers, _ = get(server, outside)
+        assert (status, headers["Location"]) == (302, "/blog/")
     assert "Am Anfang war der Kleister." in text(server, "/blog" + FIRST_URL)
     assert get(server, FIRST_URL)[0] == 404
 

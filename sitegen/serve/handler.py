@@ -204,7 +204,10 @@ class _Handler(BaseHTTPRequestHandler):
         since = self.headers.get("Last-Event-ID") or parse_qs(query).get("since", [""])[0]
         token, _, number = since.partition(":")
         marks = state.marks
-        news = state.news(token, int(number)) if number.isdigit() else state.news(state.token, 0)
+        if number.isdigit():
+            news = state.news(token, int(number))
+        else:  # not asked by our script: nothing to catch up on
+            news = state.news(state.token, state.generation)
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream; charset=utf-8")
         self.send_header("Cache-Control", "no-store")
@@ -259,7 +262,7 @@ def _lookup(out_dir: Path, base_path: str, path: str) -> Reply:
     """Read the file an address asks for (inside the output folder only), or the 404 page."""
     rel = output_for(base_path, path)
     if rel is None:
-        if path == "/":
+        if path in ("/", base_path.rstrip("/")):
             return Reply(HTTPStatus.FOUND, location=base_path)
         return _not_found(out_dir, "")
     root = os.path.realpath(out_dir)
