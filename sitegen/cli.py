@@ -16,6 +16,7 @@ from .feedcheck import check_feeds
 from .links import check_links
 from .newpost import new_post
 from .scaffold import create_site
+from .serve import ServeOptions, serve
 from .wordpress import DREAM_PHRASES, ImportOptions, import_wordpress
 
 
@@ -71,6 +72,20 @@ def _new(args: argparse.Namespace) -> int:
     path = new_post(args.site, args.title, location=args.location, bundle=args.bundle)
     print(display_path(path))
     return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    return serve(
+        ServeOptions(
+            site_dir=args.site, host=args.host, port=args.port, drafts=args.drafts, poll=args.poll
+        )
+    )
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is no port number (0 to 65535)")
+    return int(text)
 
 
 def _init(args: argparse.Namespace) -> int:
@@ -139,6 +154,38 @@ def _parser() -> argparse.ArgumentParser:
         help="publish under this URL instead of site.toml's base_url",
     )
     p.set_defaults(run=_build)
+
+    p = commands.add_parser(
+        "serve",
+        help="preview the site, rebuilt and reloaded on every save",
+        description="Build the site, serve it, and rebuild it whenever content/, themes/ or "
+        "site.toml change; open pages reload by themselves (a script added only while "
+        "serving). A failed build is shown over the last good page. Ctrl-C stops.",
+    )
+    p.add_argument(
+        "--site",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="the site folder, holding site.toml (default: here)",
+    )
+    p.add_argument(
+        "--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)"
+    )
+    p.add_argument(
+        "--port",
+        type=_port,
+        default=8000,
+        help="the port to listen on; 0 picks a free one (default: 8000)",
+    )
+    p.add_argument("--drafts", action="store_true", help="include posts marked draft = true")
+    p.add_argument(
+        "--poll",
+        action="store_true",
+        help="look for changes every half second instead of waiting for the system's change "
+        "events (for WSL, Docker volumes and network folders)",
+    )
+    p.set_defaults(run=_serve)
 
     p = commands.add_parser(
         "check",
