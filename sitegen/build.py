@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, output
+from . import __version__, audit, output
 from .assemble import assemble
 from .cache import Entry, ParseCache
 from .config import Config, load_config
@@ -99,7 +99,18 @@ def build(options: BuildOptions) -> BuildReport:
     output.check_plan(jobs)
     manifest = site_dir / CACHE_DIR / f"outputs-{digest(str(out_dir), code_digest())}.json"
     staged = output.produce(jobs, out_dir, manifest)
+    facts_cache = audit.FactsCache(
+        site_dir / CACHE_DIR / f"facts-{digest(str(out_dir), code_digest(), config.base_url)}.json"
+    )
+    try:
+        # The audit reads this build's bytes before any of them is moved into place.
+        facts = audit.measure(jobs, staged.locate, config.base_url, facts_cache)
+        audit.check(jobs, facts, config, out_dir)
+    except BaseException:
+        output.discard(staged)
+        raise
     report = output.write(jobs, staged, out_dir, manifest)
+    facts_cache.save(jobs, facts)
     keep_cache(images)
     return BuildReport(
         out_dir=out_dir,

@@ -180,6 +180,32 @@ class Job:
 
 
 @dataclass(frozen=True, slots=True)
+class Figures:
+    """What the built site makes a reader's browser do, measured from its output."""
+
+    pages: int
+    """HTML pages, not counting redirects from old addresses."""
+    feeds: int
+    redirects: int
+    requests: int
+    """References that make a browser contact another host (only allowed hosts get here)."""
+    request_hosts: tuple[tuple[str, int], ...]
+    """Each other host contacted, with its number of references, sorted by host."""
+    cookies: int
+    script_max: int
+    """Bytes of JavaScript on the page that has the most."""
+    weight_median: int
+    """Bytes a browser loads for a page (HTML, stylesheets, icon, images), the median page."""
+    weight_max: int
+    heaviest: str
+    """Output path of the heaviest page."""
+    link_domains: tuple[tuple[str, int], ...]
+    """Outside domains the pages link to, with the number of links, most linked first."""
+    no_referrer: int
+    """Pages that tell the browser to send no referrer when a link is followed."""
+
+
+@dataclass(frozen=True, slots=True)
 class Variant:
     """One published rendition of an image: a width in a format."""
 
