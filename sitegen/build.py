@@ -57,6 +57,8 @@ class BuildReport:
     skipped_future: int
     seconds: float
     warnings: tuple[Notice, ...] = field(default=())
+    cleaned_links: int = 0
+    """Outbound links that lost tracking parameters, over everything published."""
 
     def summary(self) -> str:
         skipped = []
@@ -65,10 +67,15 @@ class BuildReport:
         if self.skipped_future:
             skipped.append(count(self.skipped_future, "future post"))
         skipped_text = f", skipped {' and '.join(skipped)}" if skipped else ""
+        cleaned = (
+            f", {count(self.cleaned_links, 'link')} cleaned of tracking parameters"
+            if self.cleaned_links
+            else ""
+        )
         return (
             f"{count(self.posts, 'post')}, {count(self.pages, 'page')}: "
             f"{count(len(self.written), 'file')} written, "
-            f"{self.unchanged} unchanged, {len(self.pruned)} removed{skipped_text} "
+            f"{self.unchanged} unchanged, {len(self.pruned)} removed{skipped_text}{cleaned} "
             f"in {self.seconds:.2f} s"
         )
 
@@ -125,6 +132,7 @@ def build(options: BuildOptions) -> BuildReport:
         skipped_future=site.skipped_future,
         seconds=time.perf_counter() - started,
         warnings=site.warnings,
+        cleaned_links=sum(p.cleaned_links for p in (*site.posts, *site.pages)),
     )
 
 

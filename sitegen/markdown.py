@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import posixpath
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -14,6 +15,7 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .text import slugify
+from .tracking import clean_url
 
 REF_SCHEME = "sitegen-ref:"
 """Placeholder prefix for links to other Markdown files, replaced at render time."""
@@ -44,6 +46,7 @@ def markdown(language: str) -> MarkdownIt:
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(footnote_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=lambda s: slugify(s) or "section")
+    md.core.ruler.push("sitegen_clean_links", _clean_links)
     md.core.ruler.push("sitegen_refs", _resolve_markdown_links)
     md.core.ruler.push("sitegen_align", _alignment_as_class)
     md.core.ruler.push("sitegen_images", _collect_images)
@@ -59,32 +62,58 @@ def markdown(language: str) -> MarkdownIt:
     return md
 
 
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A Markdown text as HTML, with what it links to and shows."""
+
+    html: str
+    refs: list[tuple[str, int]]
+    """Markdown files it links to, with their lines."""
+    images: list[tuple[str, int, str]]
+    """Images it embeds: target, line, alt text (only when asked for)."""
+    cleaned: int
+    """Outbound links that lost tracking parameters."""
+
+
 def render(
-    text: str, *, language: str, source_key: str, line_offset: int
-) -> tuple[str, list[tuple[str, int]]]:
-    """Render Markdown; return HTML and the Markdown files it links to, with their lines.
+    text: str, *, language: str, source_key: str, line_offset: int, images: bool = False
+) -> Rendered:
+    """Render Markdown; links lose their tracking parameters.
 
     `source_key` is the file's path below content/; relative links to `.md` files are
     resolved against it and left as placeholders that render time turns into URLs.
+    With `images`, relative images in a format sitegen publishes become placeholders
+    that render time turns into responsive markup.
     """
-    env: dict[str, Any] = {"source_dir": posixpath.dirname(source_key), "refs": []}
+    env: dict[str, Any] = {"source_dir": posixpath.dirname(source_key), "refs": [], "cleaned": 0}
+    if images:
+        env["images"] = []
     html = markdown(language).render(text, env)
-    return html, [(target, line + line_offset) for target, line in env["refs"]]
+    return Rendered(
+        html,
+        [(target, line + line_offset) for target, line in env["refs"]],
+        [(target, line + line_offset, alt) for target, line, alt in env.get("images", ())],
+        env["cleaned"],
+    )
 
 
-def render_with_images(
-    text: str, *, language: str, source_key: str, line_offset: int
-) -> tuple[str, list[tuple[str, int]], list[tuple[str, int, str]]]:
-    """Render Markdown as `render` does; also return the embedded images (target, line, alt).
-
-    Relative images in a format sitegen publishes become placeholders that render time
-    turns into responsive markup.
-    """
-    env: dict[str, Any] = {"source_dir": posixpath.dirname(source_key), "refs": [], "images": []}
-    html = markdown(language).render(text, env)
-    refs = [(target, line + line_offset) for target, line in env["refs"]]
-    images = [(target, line + line_offset, alt) for target, line, alt in env["images"]]
-    return html, refs, images
+def _clean_links(state: StateCore) -> None:
+    """Outbound links lose tracking and affiliate parameters; the count goes to the build report."""
+    for block in state.tokens:
+        children = block.children or []
+        for i, token in enumerate(children):
+            if token.type != "link_open":
+                continue
+            href = str(token.attrGet("href") or "")
+            cleaned, removed = clean_url(href)
+            if not removed:
+                continue
+            token.attrSet("href", cleaned)
+            state.env["cleaned"] = state.env.get("cleaned", 0) + 1
+            # An autolink shows its URL: the reader should see the clean one too.
+            text = children[i + 1] if i + 1 < len(children) else None
+            if token.markup == "autolink" and text is not None and text.type == "text":
+                text.content = clean_url(text.content)[0]
 
 
 def _collect_images(state: StateCore) -> None:

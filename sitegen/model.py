@@ -121,6 +121,8 @@ class Post:
     """Images embedded in the body, in order; their markup is filled in at render time."""
     cover: ImageRef | None = None
     """The post's own picture, shown above it and in previews (og:image)."""
+    cleaned_links: int = 0
+    """Outbound links in the body and the dream that lost tracking parameters."""
 
 
 @dataclass(frozen=True, slots=True)

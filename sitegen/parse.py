@@ -102,15 +102,22 @@ def parse_document(document: Document, config: Config) -> Post:
         fail("slug", 'cannot make a URL slug from the title or file name; set slug = "..."')
     url = _url(values, document.kind, slug, date, config, fail)
 
-    html, refs, images = markdown.render_with_images(
-        fm.body, language=config.language, source_key=source.rel, line_offset=fm.body_line - 1
+    body = markdown.render(
+        fm.body,
+        language=config.language,
+        source_key=source.rel,
+        line_offset=fm.body_line - 1,
+        images=True,
     )
+    html, refs, images, cleaned = body.html, body.refs, body.images, body.cleaned
     dream_html = ""
     if values.get("dream", "").strip():
-        dream_html, dream_refs = markdown.render(
+        dream = markdown.render(
             values["dream"], language=config.language, source_key=source.rel, line_offset=0
         )
-        refs += [(target, fm.line_of("dream")) for target, _ in dream_refs]
+        dream_html = dream.html
+        refs += [(target, fm.line_of("dream")) for target, _ in dream.refs]
+        cleaned += dream.cleaned
     description = values.get("description", "").strip()
     first = _FIRST_PARAGRAPH.search(html)
     summary = shorten(
@@ -155,6 +162,7 @@ def parse_document(document: Document, config: Config) -> Post:
         warnings=tuple(notices),
         images=tuple(ImageRef(target, line, alt) for target, line, alt in images),
         cover=cover,
+        cleaned_links=cleaned,
     )
 
 
