@@ -22,7 +22,7 @@ from .images import keep_cache, make_images, plan_images
 from .model import Document, Notice, Post
 from .parallel import parallel_map
 from .parse import parse_document
-from .render import plan
+from .render import plan, plan_measured
 from .text import count, digest
 from .theme import load_theme
 
@@ -113,9 +113,16 @@ def build(options: BuildOptions) -> BuildReport:
         # The audit reads this build's bytes before any of them is moved into place.
         facts = audit.measure(jobs, staged.locate, config.base_url, facts_cache)
         audit.check(jobs, facts, config, out_dir)
+        # Second round: pages made from the figures of the first (the transparency page).
+        measured = plan_measured(site, theme, audit.summarize(facts))
+        output.check_plan([*jobs, *measured])
+        staged = output.produce(measured, out_dir, manifest, joining=staged)
+        facts.update(audit.measure(measured, staged.locate, config.base_url, facts_cache))
+        audit.check(measured, facts, config, out_dir)
     except BaseException:
         output.discard(staged)
         raise
+    jobs = sorted([*jobs, *measured], key=lambda j: j.output)
     report = output.write(jobs, staged, out_dir, manifest)
     facts_cache.save(jobs, facts)
     keep_cache(images)

@@ -14,12 +14,13 @@ from typing import Any
 
 import jinja2
 from babel.dates import format_date, format_time
+from babel.numbers import format_decimal
 from markupsafe import Markup
 
 from . import __version__
 from .errors import ThemeError
 from .markdown import IMAGE_SCHEME, REF_SCHEME
-from .model import Inventory, Job, Picture, Pictures, Post, Site
+from .model import Figures, Inventory, Job, Picture, Pictures, Post, Site
 from .picture import picture_html
 from .text import digest, slugify
 from .theme import Theme
@@ -45,6 +46,14 @@ class Listing:
     older_url: str | None = None
 
 
+_TRANSPARENCY = {"de": "transparenz/"}
+
+
+def transparency_url(language: str) -> str:
+    """Where the transparency page lives: /transparenz/ in German, /transparency/ elsewhere."""
+    return _TRANSPARENCY.get(language.split("-")[0], "transparency/")
+
+
 def plan(
     site: Site, theme: Theme, inventory: Inventory, pictures: Pictures | None = None
 ) -> list[Job]:
@@ -53,6 +62,29 @@ def plan(
     renderer = _Renderer(site, theme, pictures)
     jobs = [*renderer.jobs(), *_copies(site, theme, inventory, pictures.claimed)]
     return sorted(jobs, key=lambda j: j.output)
+
+
+def plan_measured(site: Site, theme: Theme, figures: Figures) -> list[Job]:
+    """The pages that show figures measured from the other outputs: the transparency page.
+
+    They are planned once every other output is staged and measured, and are not part
+    of their own figures.
+    """
+    renderer = _Renderer(site, theme)
+    dates = [d for p in (*site.posts, *site.pages) if (d := p.updated or p.date)]
+    newest = max(dates, key=lambda d: d.astimezone(dt.UTC)) if dates else None
+    url = transparency_url(site.config.language)
+    key = digest(renderer.base_key, repr(figures), __version__, repr(newest))
+    job = renderer._page(
+        f"{url}index.html",
+        key,
+        "transparency.html",
+        "the measured output",
+        figures=figures,
+        newest=newest,
+        page_url=url,
+    )
+    return [job]
 
 
 class _Renderer:
@@ -79,6 +111,10 @@ class _Renderer:
             tag_slug=slugify,
             cover=self.cover,
             cover_url=self.cover_url,
+            transparency_url=transparency_url(self.config.language),
+            number=self.number,
+            size=self.size,
+            output_url=lambda output: output.removesuffix("index.html"),
         )
         self.env.filters["content"] = self.content
         self.metas = {p.key: digest(self._meta(p)) for p in (*site.posts, *site.pages)}
@@ -119,6 +155,17 @@ class _Renderer:
         return str(
             format_time(value.timetz(), form, locale=self.config.language, tzinfo=value.tzinfo)
         )
+
+    def number(self, value: float, pattern: str = "#,##0") -> str:
+        return str(format_decimal(value, pattern, locale=self.config.language))
+
+    def size(self, count: int) -> str:
+        """A number of bytes as a reader reads it: "812 Bytes", "14,2 kB", "1,3 MB"."""
+        if count < 1000:
+            return self.translate("size_bytes", n=self.number(count))
+        if count < 1_000_000:
+            return self.translate("size_kb", n=self.number(count / 1000, "#,##0.0"))
+        return self.translate("size_mb", n=self.number(count / 1_000_000, "#,##0.0"))
 
     def content(self, post: Post) -> Markup:
         """The post's body with links to other Markdown files turned into their URLs."""
@@ -287,6 +334,7 @@ class _Renderer:
         entries += [
             (self.abs_url(p.url), p.updated or p.date) for p in (*self.site.posts, *self.site.pages)
         ]
+        entries.append((self.abs_url(transparency_url(self.config.language)), None))
         lines = [
             '<?xml version="1.0" encoding="UTF-8"?>',
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
