@@ -25,6 +25,7 @@ from .parse import parse_document
 from .render import plan, plan_measured
 from .text import count, digest
 from .theme import load_theme
+from .uses import load_uses
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +98,9 @@ def build(options: BuildOptions) -> BuildReport:
     finally:
         cache.close()
 
-    site = assemble(config, documents, options.now or build_time(), options.drafts)
+    now = options.now or build_time()
+    uses = load_uses(config, now.astimezone(config.zone).date() if config.zone else now.date())
+    site = assemble(config, documents, now, options.drafts, uses)
     images = plan_images(site, site_dir / CACHE_DIR / "images")
     make_images(images, progress=_progress_bar("images") if sys.stderr.isatty() else None)
     jobs = sorted(

@@ -182,6 +182,11 @@ def _check(values: dict[str, Any], problems: list[str]) -> None:
         problems.append("language: must be a language code like 'de' or 'en'")
 
 
+def convert_table(cls: type[Any], raw: Any, where: str, problems: list[str]) -> dict[str, Any]:
+    """Check a TOML table against a dataclass as site.toml is checked (for other TOML files)."""
+    return _convert(cls, raw, where, problems)
+
+
 def _convert(cls: type[Any], raw: Any, where: str, problems: list[str]) -> dict[str, Any]:
     """Check a TOML table against a dataclass; collect every problem with its dotted path."""
     if not isinstance(raw, dict):

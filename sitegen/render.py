@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import html
+import json
 import re
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -14,13 +15,13 @@ from typing import Any
 
 import jinja2
 from babel.dates import format_date, format_time
-from babel.numbers import format_decimal
+from babel.numbers import format_currency, format_decimal
 from markupsafe import Markup
 
 from . import __version__
 from .errors import ThemeError
 from .markdown import IMAGE_SCHEME, REF_SCHEME
-from .model import Figures, Inventory, Job, Picture, Pictures, Post, Site
+from .model import Figures, Inventory, Job, Picture, Pictures, Post, Site, UseItem, months_between
 from .picture import picture_html
 from .text import digest, slugify
 from .theme import Theme
@@ -115,8 +116,12 @@ class _Renderer:
             number=self.number,
             size=self.size,
             output_url=lambda output: output.removesuffix("index.html"),
+            money=self.money,
+            month=self.month,
+            duration=self.duration,
         )
         self.env.filters["content"] = self.content
+        self.env.filters["money_total"] = lambda total: self.money(total[1], total[0])
         self.metas = {p.key: digest(self._meta(p)) for p in (*site.posts, *site.pages)}
         # What every page shows of the whole site: the navigation and the footer.
         self.base_key = digest(
@@ -125,6 +130,7 @@ class _Renderer:
             theme.digest,
             str(site.years[0].year if site.years else ""),
             str(bool(site.tags)),
+            str(site.uses is not None),
             *(self.metas[p.key] for p in site.nav_pages),
         )
         self.all_key = digest(self.base_key, *self.metas.values())
@@ -166,6 +172,24 @@ class _Renderer:
         if count < 1_000_000:
             return self.translate("size_kb", n=self.number(count / 1000, "#,##0.0"))
         return self.translate("size_mb", n=self.number(count / 1_000_000, "#,##0.0"))
+
+    def money(self, amount: float, currency: str) -> str:
+        return str(format_currency(amount, currency, locale=self.config.language))
+
+    def month(self, value: dt.date) -> str:
+        return str(format_date(value, self.translate("month_format"), locale=self.config.language))
+
+    def duration(self, item: UseItem) -> str:
+        """How long something is or was in use: "seit 7 Jahren", "3 Jahre lang"."""
+        assert self.site.uses is not None
+        months = months_between(item.since, item.until or self.site.uses.as_of)
+        kind = "since" if item.until is None else "for"
+        if months >= 12:
+            years = months // 12
+            return self.translate(f"{kind}_year" if years == 1 else f"{kind}_years", n=years)
+        if months >= 1:
+            return self.translate(f"{kind}_month" if months == 1 else f"{kind}_months", n=months)
+        return self.translate(f"{kind}_short")
 
     def content(self, post: Post) -> Markup:
         """The post's body with links to other Markdown files turned into their URLs."""
@@ -254,6 +278,12 @@ class _Renderer:
             key = digest(self.base_key, *(f"{t.slug}:{t.name}:{len(t.posts)}" for t in site.tags))
             yield self._page("tags/index.html", key, "tags.html", "tags", page_url="tags/")
         yield self._page("404.html", self.base_key, "404.html", "404", page_url="404.html")
+        if site.uses is not None:
+            key = digest(self.base_key, repr(site.uses))
+            yield self._page(
+                "uses/index.html", key, "uses.html", site.uses.source, page_url="uses/"
+            )
+            yield Job("uses.json", key, self._uses_json, site.uses.source)
         dates = (f"{p.url} {p.updated or p.date}" for p in (*site.posts, *site.pages))
         yield Job("sitemap.xml", digest(self.base_key, *dates), self._sitemap, "sitemap")
         yield Job("robots.txt", self.base_key, self._robots, "robots.txt")
@@ -334,6 +364,8 @@ class _Renderer:
         entries += [
             (self.abs_url(p.url), p.updated or p.date) for p in (*self.site.posts, *self.site.pages)
         ]
+        if self.site.uses is not None:
+            entries.append((self.abs_url("uses/"), None))
         entries.append((self.abs_url(transparency_url(self.config.language)), None))
         lines = [
             '<?xml version="1.0" encoding="UTF-8"?>',
@@ -344,6 +376,38 @@ class _Renderer:
             lines.append(f"  <url><loc>{html.escape(loc)}</loc>{lastmod}</url>")
         lines.append("</urlset>\n")
         return "\n".join(lines).encode("utf-8")
+
+    def _uses_json(self) -> bytes:
+        """The uses page as data, for anyone who wants to compare or keep track."""
+        uses = self.site.uses
+        assert uses is not None
+
+        def item(i: UseItem) -> dict[str, Any]:
+            data: dict[str, Any] = {
+                "name": i.name,
+                "category": i.category,
+                "purpose": i.purpose,
+                "since": i.since.isoformat(),
+            }
+            if i.until:
+                data["until"] = i.until.isoformat()
+            if i.cost is not None:
+                data["cost"] = {"amount": i.cost, "currency": i.currency, "per": i.per}
+            for key in ("paid_by", "url", "why", "verdict", "why_dropped", "replaced_by"):
+                if getattr(i, key):
+                    data[key] = getattr(i, key)
+            return data
+
+        document = {
+            "url": self.abs_url("uses/"),
+            "as_of": uses.as_of.isoformat(),
+            "monthly_costs": [
+                {"currency": c, "amount": round(a, 2)} for c, a in uses.monthly_totals
+            ],
+            "current": [item(i) for i in uses.current],
+            "dropped": [item(i) for i in uses.dropped],
+        }
+        return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
     def _robots(self) -> bytes:
         return f"User-agent: *\nAllow: /\n\nSitemap: {self.abs_url('sitemap.xml')}\n".encode()
