@@ -104,6 +104,7 @@ def test_editing_one_post_rewrites_it_its_neighbours_and_listings_only(make_site
         "2013/06/29/d/index.html",
         "index.html",  # page 2 of the index shows only A and B: unchanged
         "2013/index.html",
+        "transparenz/index.html",  # its page weights are measured from the pages above
     }
 
 

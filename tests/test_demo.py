@@ -36,7 +36,9 @@ def test_demo_site_shows_its_features(demo: Path) -> None:
     assert "Falz &amp; Faden" in uses and "Aufgegeben" in uses and "seit 14 Jahren" in uses
     assert (demo / "uses.json").exists()
     transparency = (demo / "transparenz/index.html").read_text()
-    assert '<div id="requests"><dt>Anfragen an andere Server</dt><dd><data value="0">' in transparency
+    assert (
+        '<div id="requests"><dt>Anfragen an andere Server</dt><dd><data value="0">' in transparency
+    )
 
 
 def test_demo_site_links_stay_under_the_base_path(demo: Path) -> None:

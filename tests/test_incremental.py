@@ -95,6 +95,7 @@ def test_a_title_edit_rewrites_only_the_pages_that_show_the_title(make_site: Mak
         "page/11/index.html",  # the index page that lists it (two a page, newest first)
         "2012/index.html",
         "tags/thema-2/page/2/index.html",  # tag pages are paginated like the index
+        "transparenz/index.html",  # page weights changed, and it shows them
     }
 
 
