@@ -436,3 +436,19 @@ def test_an_allowed_host_must_be_a_host_name(make_site: MakeSite) -> None:
     assert result.returncode == 1
     assert "site.toml: audit.allow[1]: must be a host name like" in result.stderr
     assert "'https://pix.example.net/'" in result.stderr
+
+
+def test_sitegen_check_audits_a_built_site_as_it_lies(make_site: MakeSite) -> None:
+    site = make_site({"content/posts/2013-06-26-a.md": post("A", "2013-06-26T06:25:00+02:00")})
+    build_site(site)
+    assert run_cli("check", "--site", site).returncode == 0
+    page = site / "output/2013/06/26/a/index.html"
+    page.write_text(
+        page.read_text().replace(
+            "</head>", '<script src="https://stats.example.net/s.js"></script>\n</head>'
+        )
+    )
+    result = run_cli("check", "--site", site)
+    assert result.returncode == 1
+    assert "output/2013/06/26/a/index.html:" in result.stderr
+    assert "<script src> makes the browser contact stats.example.net" in result.stderr
