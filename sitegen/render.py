@@ -432,7 +432,9 @@ class _Renderer:
 _REDIRECT = """<!doctype html>
 <html lang="{lang}">
 <head>
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; base-uri 'none'; form-action 'none'">
 <meta charset="utf-8">
+<meta name="referrer" content="no-referrer">
 <title>{title}</title>
 <link rel="canonical" href="{canonical}">
 <meta http-equiv="refresh" content="0; url={url}">
