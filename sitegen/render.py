@@ -350,6 +350,7 @@ class _Renderer:
 
         def produce() -> bytes:
             return _REDIRECT.format(
+                csp=_REDIRECT_CSP,
                 lang=self.config.language,
                 url=html.escape(target),
                 canonical=html.escape(self.abs_url(post.url)),
@@ -429,10 +430,11 @@ class _Renderer:
         )
 
 
+_REDIRECT_CSP = "default-src 'none'; base-uri 'none'; form-action 'none'"
 _REDIRECT = """<!doctype html>
 <html lang="{lang}">
 <head>
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; base-uri 'none'; form-action 'none'">
+<meta http-equiv="Content-Security-Policy" content="{csp}">
 <meta charset="utf-8">
 <meta name="referrer" content="no-referrer">
 <title>{title}</title>

@@ -272,6 +272,12 @@ CASES: dict[str, tuple[str, str, str, int]] = {
         "https://pix.example.net/a.jpg",
         9,
     ),
+    "backslashes": (
+        "probe.html",
+        PAGE.format(head="", body='<img src="\\\\pix.example.net/b.jpg" alt="">'),
+        "https://pix.example.net/b.jpg",
+        9,
+    ),
     "feed enclosure": (
         "episodes.xml",
         '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>t</title>\n'
