@@ -41,11 +41,14 @@ class FactsCache:
             return
         if not isinstance(data, dict) or data.get("version") != _CACHE_VERSION:
             return
-        for output, (key, raw) in data.get("facts", {}).items():
-            raw["foreign"] = tuple(Reference(**r) for r in raw["foreign"])
-            for name in ("loads", "scripts", "links"):
-                raw[name] = tuple(raw[name])
-            self.known[output] = (key, Facts(**raw))
+        try:
+            for output, (key, raw) in data.get("facts", {}).items():
+                raw["foreign"] = tuple(Reference(**r) for r in raw["foreign"])
+                for name in ("loads", "scripts", "links"):
+                    raw[name] = tuple(raw[name])
+                self.known[output] = (key, Facts(**raw))
+        except (TypeError, ValueError, KeyError, AttributeError):
+            self.known = {}  # a damaged cache only costs time: everything is read again
 
     def save(self, jobs: Sequence[Job], facts: dict[str, Facts]) -> None:
         entries = {j.output: [j.key, dataclasses.asdict(facts[j.output])] for j in jobs}

@@ -458,3 +458,19 @@ def test_sitegen_check_audits_a_built_site_as_it_lies(make_site: MakeSite) -> No
     assert result.returncode == 1
     assert "output/2013/06/26/a/index.html:" in result.stderr
     assert "<script src> makes the browser contact stats.example.net" in result.stderr
+
+
+def test_a_damaged_facts_cache_is_read_again_not_trusted(make_site: MakeSite) -> None:
+    image = '<img src="https://pix.example.net/a.jpg" alt="">'
+    site = make_site(
+        {
+            "site.toml": ALLOWING.replace("media.example.net", "pix.example.net"),
+            "content/posts/2013-06-26-a.md": post("A", "2013-06-26T06:25:00+02:00", image),
+        }
+    )
+    build_site(site)
+    for cache in (site / ".sitegen-cache").glob("facts-*.json"):
+        cache.write_text('{"version": 1, "facts": {"index.html": ["k", {"kind": 3}]}}')
+    (site / "site.toml").write_text(SITE_TOML)
+    with pytest.raises(BuildErrors, match=r"pix\.example\.net"):
+        build_site(site)
