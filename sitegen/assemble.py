@@ -7,11 +7,17 @@ from collections import defaultdict
 
 from .config import Config
 from .errors import BuildErrors, ContentError, SitegenError
-from .model import Notice, Post, Site, Tag, Year
+from .model import Notice, Post, Site, Tag, Uses, Year
 from .text import slugify
 
 
-def assemble(config: Config, documents: list[Post], now: dt.datetime, drafts: bool) -> Site:
+def assemble(
+    config: Config,
+    documents: list[Post],
+    now: dt.datetime,
+    drafts: bool,
+    uses: Uses | None = None,
+) -> Site:
     """Decide what is published and index it; `now` decides which posts are still future."""
     urls = {d.key: d.url for d in documents}
     published: list[Post] = []
@@ -56,6 +62,7 @@ def assemble(config: Config, documents: list[Post], now: dt.datetime, drafts: bo
         skipped_drafts=skipped_drafts,
         skipped_future=skipped_future,
         warnings=tuple(notices),
+        uses=uses,
     )
 
 

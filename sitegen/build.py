@@ -9,10 +9,10 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from . import __version__, output
+from . import __version__, audit, output
 from .assemble import assemble
 from .cache import Entry, ParseCache
 from .config import Config, load_config
@@ -24,9 +24,10 @@ from .model import Document, Notice, Post
 from .parallel import parallel_map
 from .parse import parse_document
 from .podcast import plan_episodes
-from .render import plan
+from .render import plan, plan_measured
 from .text import count, digest
 from .theme import load_theme
+from .uses import load_uses
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,8 @@ class BuildReport:
     skipped_future: int
     seconds: float
     warnings: tuple[Notice, ...] = field(default=())
+    cleaned_links: int = 0
+    """Outbound links that lost tracking parameters, over everything published."""
 
     def summary(self) -> str:
         skipped = []
@@ -67,10 +70,15 @@ class BuildReport:
         if self.skipped_future:
             skipped.append(count(self.skipped_future, "future post"))
         skipped_text = f", skipped {' and '.join(skipped)}" if skipped else ""
+        cleaned = (
+            f", {count(self.cleaned_links, 'link')} cleaned of tracking parameters"
+            if self.cleaned_links
+            else ""
+        )
         return (
             f"{count(self.posts, 'post')}, {count(self.pages, 'page')}: "
             f"{count(len(self.written), 'file')} written, "
-            f"{self.unchanged} unchanged, {len(self.pruned)} removed{skipped_text} "
+            f"{self.unchanged} unchanged, {len(self.pruned)} removed{skipped_text}{cleaned} "
             f"in {self.seconds:.2f} s"
         )
 
@@ -86,10 +94,8 @@ def build(options: BuildOptions) -> BuildReport:
     theme = load_theme(config)
 
     strings = theme.strings_for(config.language)
-    english = Typography()
     typography = Typography(
-        quotes=strings.get("quotes", english.quotes),
-        footnotes=strings.get("footnotes", english.footnotes),
+        **{f.name: strings[f.name] for f in fields(Typography) if f.name in strings}
     )
     cache = ParseCache(
         site_dir / CACHE_DIR / "parsed.sqlite",
@@ -101,7 +107,9 @@ def build(options: BuildOptions) -> BuildReport:
     finally:
         cache.close()
 
-    site = assemble(config, documents, options.now or build_time(), options.drafts)
+    now = options.now or build_time()
+    uses = load_uses(config, now.astimezone(config.zone).date() if config.zone else now.date())
+    site = assemble(config, documents, now, options.drafts, uses)
     episodes = plan_episodes(site)
     images = plan_images(site, site_dir / CACHE_DIR / "images")
     make_images(images, progress=_progress_bar("images") if sys.stderr.isatty() else None)
@@ -112,7 +120,25 @@ def build(options: BuildOptions) -> BuildReport:
     output.check_plan(jobs)
     manifest = site_dir / CACHE_DIR / f"outputs-{digest(str(out_dir), code_digest())}.json"
     staged = output.produce(jobs, out_dir, manifest)
+    facts_cache = audit.FactsCache(
+        site_dir / CACHE_DIR / f"facts-{digest(str(out_dir), code_digest(), config.base_url)}.json"
+    )
+    try:
+        # The audit reads this build's bytes before any of them is moved into place.
+        facts = audit.measure(jobs, staged.locate, config.base_url, facts_cache)
+        audit.check(jobs, facts, config, out_dir)
+        # Second round: pages made from the figures of the first (the transparency page).
+        measured = plan_measured(site, theme, audit.summarize(facts))
+        output.check_plan([*jobs, *measured])
+        staged = output.produce(measured, out_dir, manifest, joining=staged)
+        facts.update(audit.measure(measured, staged.locate, config.base_url, facts_cache))
+        audit.check(measured, facts, config, out_dir)
+    except BaseException:
+        output.discard(staged)
+        raise
+    jobs = sorted([*jobs, *measured], key=lambda j: j.output)
     report = output.write(jobs, staged, out_dir, manifest)
+    facts_cache.save(jobs, facts)
     keep_cache(images)
     return BuildReport(
         out_dir=out_dir,
@@ -127,6 +153,7 @@ def build(options: BuildOptions) -> BuildReport:
         skipped_future=site.skipped_future,
         seconds=time.perf_counter() - started,
         warnings=site.warnings,
+        cleaned_links=sum(p.cleaned_links for p in (*site.posts, *site.pages)),
     )
 
 

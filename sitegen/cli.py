@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
+from . import __version__, audit
 from .build import BuildOptions, build
 from .config import load_config
 from .errors import BuildErrors, SitegenError, display_path
@@ -61,10 +61,17 @@ def _check(args: argparse.Namespace) -> int:
     ]
     for where, message in problems:
         print(f"{out_dir / where}: {message}", file=sys.stderr)
-    if problems:
-        print(f"{len(problems)} problem{'s' * (len(problems) != 1)} found", file=sys.stderr)
+    violations = audit.check_folder(out_dir, config)
+    for violation in violations:
+        print(violation, file=sys.stderr)
+    found = len(problems) + len(violations)
+    if found:
+        print(f"{found} problem{'s' * (found != 1)} found", file=sys.stderr)
         return 1
-    print(f"{out_dir}: every internal link resolves, every feed reads cleanly")
+    print(
+        f"{out_dir}: every internal link resolves, every feed reads cleanly, "
+        "and no page contacts another host"
+    )
     return 0
 
 

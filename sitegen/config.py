@@ -108,6 +108,12 @@ class Podcast:
 
 
 @dataclass(frozen=True, slots=True)
+class Audit:
+    allow: tuple[str, ...] = ()
+    """Hosts other than the site's own that pages may make a browser contact."""
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """The settings of one site, as read from its site.toml."""
 
@@ -126,6 +132,7 @@ class Config:
     images: Images = field(default_factory=Images)
     feeds: Feeds = field(default_factory=Feeds)
     podcast: Podcast | None = None
+    audit: Audit = field(default_factory=Audit)
     extra: dict[str, Any] = field(default_factory=dict)
     """Free-form settings for themes."""
     site_dir: Path = field(default=Path("."), metadata={"internal": True})
@@ -156,6 +163,7 @@ class Config:
 
 
 _PERMALINK_FIELDS = {"year", "month", "day", "slug"}
+_HOST = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
 
 
 def load_config(site_dir: Path, base_url: str | None = None) -> Config:
@@ -211,6 +219,12 @@ def _check(values: dict[str, Any], problems: list[str]) -> None:
     for i, name in enumerate(images.formats if images else ()):
         if name not in ("avif", "webp"):
             problems.append(f"images.formats[{i}]: must be 'avif' or 'webp', not {name!r}")
+    audit = values.get("audit")
+    for i, host in enumerate(audit.allow if audit else ()):
+        if not isinstance(host, str) or not _HOST.fullmatch(host):
+            problems.append(
+                f"audit.allow[{i}]: must be a host name like media.example.org, not {host!r}"
+            )
     language = values.get("language", "en")
     if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z]{2})?", language):
         problems.append("language: must be a language code like 'de' or 'en'")
@@ -345,6 +359,11 @@ APPLE_CATEGORIES: dict[str, tuple[str, ...]] = {
     "TV & Film": ("After Shows", "Film History", "Film Interviews", "Film Reviews", "TV Reviews"),
 }
 """Apple Podcasts' categories and their subcategories, as its feeds must name them."""
+
+
+def convert_table(cls: type[Any], raw: Any, where: str, problems: list[str]) -> dict[str, Any]:
+    """Check a TOML table against a dataclass as site.toml is checked (for other TOML files)."""
+    return _convert(cls, raw, where, problems)
 
 
 def _convert(cls: type[Any], raw: Any, where: str, problems: list[str]) -> dict[str, Any]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import functools
-import html
+import html as html_lib
 import posixpath
+import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -16,6 +17,7 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .text import slugify
+from .tracking import clean_url
 
 REF_SCHEME = "sitegen-ref:"
 """Placeholder prefix for links to other Markdown files, replaced at render time."""
@@ -37,11 +39,15 @@ class Typography:
     """Double and single quotes, opening and closing: four characters."""
     footnotes: str = "Footnotes"
     """The (visually hidden) heading of the footnotes."""
+    video: str = "Video on {host}"
+    """A video card's title when its link has no text of its own."""
+    video_note: str = "Plays on {host}"
+    """A video card's note: the video plays elsewhere, the page loads nothing."""
 
 
 @functools.cache
 def markdown(typography: Typography) -> MarkdownIt:
-    """A renderer with the quotes and footnote heading of the site's language."""
+    """A renderer with the quotes, footnote heading and card words of the site's language."""
     md = MarkdownIt(
         "commonmark",
         {
@@ -53,10 +59,13 @@ def markdown(typography: Typography) -> MarkdownIt:
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(footnote_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=lambda s: slugify(s) or "section")
+    md.core.ruler.push("sitegen_clean_links", _clean_links)
+    words = (typography.video, typography.video_note)
+    md.core.ruler.push("sitegen_video_cards", lambda state: _video_cards(state, words))
     md.core.ruler.push("sitegen_refs", _resolve_markdown_links)
     md.core.ruler.push("sitegen_align", _alignment_as_class)
     md.core.ruler.push("sitegen_images", _collect_images)
-    heading = html.escape(typography.footnotes)
+    heading = html_lib.escape(typography.footnotes)
     # A section needs a heading; readers of the page see the rule, screen readers the name.
     md.add_render_rule(
         "footnote_block_open",
@@ -68,32 +77,155 @@ def markdown(typography: Typography) -> MarkdownIt:
     return md
 
 
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A Markdown text as HTML, with what it links to and shows."""
+
+    html: str
+    refs: list[tuple[str, int]]
+    """Markdown files it links to, with their lines."""
+    images: list[tuple[str, int, str]]
+    """Images it embeds: target, line, alt text (only when asked for)."""
+    cleaned: int
+    """Outbound links that lost tracking parameters."""
+
+
 def render(
-    text: str, *, typography: Typography, source_key: str, line_offset: int
-) -> tuple[str, list[tuple[str, int]]]:
-    """Render Markdown; return HTML and the Markdown files it links to, with their lines.
+    text: str, *, typography: Typography, source_key: str, line_offset: int, images: bool = False
+) -> Rendered:
+    """Render Markdown; links lose their tracking parameters.
 
     `source_key` is the file's path below content/; relative links to `.md` files are
     resolved against it and left as placeholders that render time turns into URLs.
+    With `images`, relative images in a format sitegen publishes become placeholders
+    that render time turns into responsive markup.
     """
-    env: dict[str, Any] = {"source_dir": posixpath.dirname(source_key), "refs": []}
-    rendered = markdown(typography).render(text, env)
-    return rendered, [(target, line + line_offset) for target, line in env["refs"]]
+    env: dict[str, Any] = {"source_dir": posixpath.dirname(source_key), "refs": [], "cleaned": 0}
+    if images:
+        env["images"] = []
+    html = markdown(typography).render(text, env)
+    return Rendered(
+        html,
+        [(target, line + line_offset) for target, line in env["refs"]],
+        [(target, line + line_offset, alt) for target, line, alt in env.get("images", ())],
+        env["cleaned"],
+    )
 
 
-def render_with_images(
-    text: str, *, typography: Typography, source_key: str, line_offset: int
-) -> tuple[str, list[tuple[str, int]], list[tuple[str, int, str]]]:
-    """Render Markdown as `render` does; also return the embedded images (target, line, alt).
+def _clean_links(state: StateCore) -> None:
+    """Outbound links lose tracking and affiliate parameters; the count goes to the build report."""
+    for block in state.tokens:
+        children = block.children or []
+        for i, token in enumerate(children):
+            if token.type != "link_open":
+                continue
+            href = str(token.attrGet("href") or "")
+            cleaned, removed = clean_url(href)
+            if not removed:
+                continue
+            token.attrSet("href", cleaned)
+            state.env["cleaned"] = state.env.get("cleaned", 0) + 1
+            # An autolink shows its URL: the reader should see the clean one too.
+            text = children[i + 1] if i + 1 < len(children) else None
+            if token.markup == "autolink" and text is not None and text.type == "text":
+                text.content = clean_url(text.content)[0]
 
-    Relative images in a format sitegen publishes become placeholders that render time
-    turns into responsive markup.
+
+_YOUTUBE_ID = re.compile(r"[A-Za-z0-9_-]{6,20}")
+_YOUTUBE_HOSTS = ("youtube.com", "m.youtube.com", "music.youtube.com", "youtube-nocookie.com")
+
+
+def video_link(url: str) -> tuple[str, str] | None:
+    """(site name, canonical watch URL) of a YouTube or Vimeo video URL; None for others."""
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower().removeprefix("www.")
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https"):
+        return None
+    segments = [s for s in parts.path.split("/") if s]
+    query = parse_qs(parts.query)
+    if host in _YOUTUBE_HOSTS or host == "youtu.be":
+        if host == "youtu.be":
+            video = segments[0] if len(segments) == 1 else ""
+        elif segments == ["watch"]:
+            video = query.get("v", [""])[0]
+        elif len(segments) == 2 and segments[0] in ("shorts", "live", "embed", "v"):
+            video = segments[1]
+        else:
+            video = ""
+        if not _YOUTUBE_ID.fullmatch(video):
+            return None
+        start = query.get("t", query.get("start", [""]))[0]
+        at = f"&t={start}" if re.fullmatch(r"\d+s?|(\d+h)?(\d+m)?(\d+s)?", start) and start else ""
+        return "YouTube", f"https://www.youtube.com/watch?v={video}{at}"
+    if host in ("vimeo.com", "player.vimeo.com"):
+        numbers = [s for s in segments if s.isdigit()]
+        if len(numbers) != 1 or segments[-1] != numbers[0]:
+            return None
+        return "Vimeo", f"https://vimeo.com/{numbers[0]}"
+    return None
+
+
+def _video_cards(state: StateCore, words: tuple[str, str]) -> None:
+    """A YouTube or Vimeo link alone in its paragraph becomes a card: a link, no player.
+
+    A player would be a frame from the video site, loaded with every visit; the card
+    loads nothing and tells the reader where the video plays.
     """
-    env: dict[str, Any] = {"source_dir": posixpath.dirname(source_key), "refs": [], "images": []}
-    rendered = markdown(typography).render(text, env)
-    refs = [(target, line + line_offset) for target, line in env["refs"]]
-    images = [(target, line + line_offset, alt) for target, line, alt in env["images"]]
-    return rendered, refs, images
+    tokens = state.tokens
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        card = _video_card(tokens[i : i + 3], words)
+        if card is None:
+            out.append(tokens[i])
+            i += 1
+        else:
+            out.append(card)
+            i += 3
+    state.tokens = out
+
+
+def _video_card(tokens: list[Token], words: tuple[str, str]) -> Token | None:
+    """The card for a paragraph (open, inline, close) holding a lone video link, or None."""
+    if len(tokens) < 3 or tokens[0].type != "paragraph_open" or tokens[2].type != "paragraph_close":
+        return None
+    found = _lone_link(tokens[1].children or [])
+    video = video_link(found[0]) if found else None
+    if found is None or video is None:
+        return None
+    href, text, title = found
+    site, url = video
+    label = words[0].format(host=site)
+    shown = text if text.strip() and text.strip() != href.strip() else title or label
+    card = Token("html_block", "", 0)
+    card.map = tokens[0].map
+    card.content = (
+        f'<p class="video-card"><a href="{html_lib.escape(url)}">'
+        f'<span class="video-card-title">{html_lib.escape(shown)}</span> '
+        f'<span class="video-card-note">{html_lib.escape(words[1].format(host=site))}</span>'
+        "</a></p>\n"
+    )
+    return card
+
+
+def _lone_link(children: list[Token]) -> tuple[str, str, str] | None:
+    """(href, link text, title) when a paragraph holds one link or one bare URL, nothing else."""
+    if len(children) == 1 and children[0].type == "text":
+        text = children[0].content.strip()
+        return (text, "", "") if text.startswith(("https://", "http://")) else None
+    if (
+        len(children) >= 2
+        and children[0].type == "link_open"
+        and children[-1].type == "link_close"
+        and not any(c.type == "link_open" for c in children[1:])
+    ):
+        text = "".join(c.content for c in children[1:-1] if c.type in ("text", "code_inline"))
+        link = children[0]
+        return str(link.attrGet("href") or ""), text, str(link.attrGet("title") or "")
+    return None
 
 
 def _collect_images(state: StateCore) -> None:

@@ -1,8 +1,9 @@
 """Write planned jobs into the output folder: only what changed, atomically, pruning the rest.
 
 Stale jobs are produced first (in parallel) into a staging folder beside the output;
-only when every job has succeeded are the staged files moved into place, so a failed
-build leaves the previous output as it was.
+only when every job has succeeded (and the audit has passed) are the staged files moved
+into place, so a failed build leaves the previous output as it was. A second round of
+jobs, made from what the first round staged, may join the same staging folder.
 """
 
 from __future__ import annotations
@@ -32,12 +33,25 @@ class Staged:
 
     folder: Path
     """Mirrors the output folder's layout."""
+    out_dir: Path
     files: tuple[str, ...]
     """Outputs whose bytes changed, sorted."""
-    complete: bool
-    """Every output is staged: the staging folder can replace the output folder whole."""
+    ran: frozenset[str]
+    """Outputs whose job ran this build (their key changed or their file was missing)."""
+    total: int
+    """How many jobs the staged rounds hold."""
     previous: frozenset[str]
     """Outputs of the last build into this folder; empty when unknown."""
+
+    @property
+    def complete(self) -> bool:
+        """Every output is staged: the staging folder can replace the output folder whole."""
+        return len(self.files) == self.total
+
+    def locate(self, output: str) -> Path:
+        """The file holding this build's bytes of an output: staged, or already in place."""
+        staged = self.folder / output
+        return staged if staged.is_file() else self.out_dir / output
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,14 +71,22 @@ def check_plan(jobs: list[Job]) -> None:
             raise SitegenError(f"{job.source} and {other.source} would both write /{job.output}")
 
 
-def produce(jobs: list[Job], out_dir: Path, manifest_path: Path) -> Staged:
-    """Run every job whose key changed since the last build; stage the bytes that differ."""
+def produce(
+    jobs: list[Job], out_dir: Path, manifest_path: Path, joining: Staged | None = None
+) -> Staged:
+    """Run every job whose key changed since the last build; stage the bytes that differ.
+
+    With `joining`, the jobs are a further round staged into that round's folder.
+    """
     previous = _load_manifest(manifest_path)
     base = f"{out_dir}{os.sep}"
     stale = [
         j for j in jobs if previous.get(j.output) != j.key or not os.path.isfile(base + j.output)
     ]
-    folder = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=_parent(out_dir)))
+    if joining is None:
+        folder = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=_parent(out_dir)))
+    else:
+        folder = joining.folder
     folders = _Folders(folder)
 
     def stage(job: Job) -> str | None:
@@ -80,8 +102,13 @@ def produce(jobs: list[Job], out_dir: Path, manifest_path: Path) -> Staged:
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    files = tuple(sorted(r for r in results if r is not None))
-    return Staged(folder, files, len(files) == len(jobs), frozenset(previous))
+    files = [r for r in results if r is not None]
+    ran = {j.output for j in stale}
+    if joining is not None:
+        files += joining.files
+        ran |= joining.ran
+    total = len(jobs) + (joining.total if joining else 0)
+    return Staged(folder, out_dir, tuple(sorted(files)), frozenset(ran), total, frozenset(previous))
 
 
 def discard(staged: Staged) -> None:

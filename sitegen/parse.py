@@ -127,6 +127,7 @@ def parse_document(
     body, body_line = fm.body, fm.body_line
     dream_html = ""
     dream_refs: list[tuple[str, int]] = []
+    cleaned = 0
     block = _dream_block(body, body_line, shown) if document.kind == "post" else None
     if block is not None:
         dream, dream_line, body, body_line = block
@@ -137,21 +138,27 @@ def parse_document(
                 shown,
                 dream_line - 1,
             )
-        dream_html, dream_refs = markdown.render(
+        dream_rendered = markdown.render(
             dream, typography=typography, source_key=source.rel, line_offset=dream_line - 1
         )
+        dream_html, dream_refs = dream_rendered.html, dream_rendered.refs
+        cleaned += dream_rendered.cleaned
     elif values.get("dream", "").strip():
-        dream_html, dream_refs = markdown.render(
+        dream_rendered = markdown.render(
             values["dream"], typography=typography, source_key=source.rel, line_offset=0
         )
-        dream_refs = [(target, fm.line_of("dream")) for target, _ in dream_refs]
+        dream_html = dream_rendered.html
+        dream_refs = [(target, fm.line_of("dream")) for target, _ in dream_rendered.refs]
+        cleaned += dream_rendered.cleaned
     if document.kind == "post":
         for line in _stray_dream_blocks(body, body_line):
             notices.append(Notice(shown, line, _STRAY_DREAM))
-    html, refs, images = markdown.render_with_images(
-        body, typography=typography, source_key=source.rel, line_offset=body_line - 1
+    rendered = markdown.render(
+        body, typography=typography, source_key=source.rel, line_offset=body_line - 1, images=True
     )
-    refs = dream_refs + refs
+    html, images = rendered.html, rendered.images
+    refs = dream_refs + rendered.refs
+    cleaned += rendered.cleaned
     description = values.get("description", "").strip()
     first = _FIRST_PARAGRAPH.search(html)
     summary = shorten(
@@ -204,6 +211,7 @@ def parse_document(
         guid=values.get("guid", "").strip(),
         episode=values.get("episode"),
         season=values.get("season"),
+        cleaned_links=cleaned,
     )
 
 

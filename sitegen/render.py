@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import html
+import json
 import re
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -14,14 +15,25 @@ from typing import Any
 
 import jinja2
 from babel.dates import format_date, format_time
-from babel.numbers import format_decimal
+from babel.numbers import format_currency, format_decimal
 from markupsafe import Markup
 
 from . import __version__
 from .errors import ThemeError
 from .feedjobs import feed_links, plan_feeds
 from .markdown import IMAGE_SCHEME, REF_SCHEME
-from .model import Episodes, Inventory, Job, Picture, Pictures, Post, Site
+from .model import (
+    Episodes,
+    Figures,
+    Inventory,
+    Job,
+    Picture,
+    Pictures,
+    Post,
+    Site,
+    UseItem,
+    months_between,
+)
 from .picture import picture_html
 from .text import digest, slugify
 from .theme import Theme
@@ -49,6 +61,14 @@ class Listing:
     """The listing's own feed (a tag's), for autodiscovery."""
 
 
+_TRANSPARENCY = {"de": "transparenz/"}
+
+
+def transparency_url(language: str) -> str:
+    """Where the transparency page lives: /transparenz/ in German, /transparency/ elsewhere."""
+    return _TRANSPARENCY.get(language.split("-")[0], "transparency/")
+
+
 def plan(
     site: Site,
     theme: Theme,
@@ -61,6 +81,29 @@ def plan(
     renderer = _Renderer(site, theme, pictures, episodes)
     jobs = [*renderer.jobs(), *_copies(site, theme, inventory, pictures.claimed)]
     return sorted(jobs, key=lambda j: j.output)
+
+
+def plan_measured(site: Site, theme: Theme, figures: Figures) -> list[Job]:
+    """The pages that show figures measured from the other outputs: the transparency page.
+
+    They are planned once every other output is staged and measured, and are not part
+    of their own figures.
+    """
+    renderer = _Renderer(site, theme)
+    dates = [d for p in (*site.posts, *site.pages) if (d := p.updated or p.date)]
+    newest = max(dates, key=lambda d: d.astimezone(dt.UTC)) if dates else None
+    url = transparency_url(site.config.language)
+    key = digest(renderer.base_key, repr(figures), __version__, repr(newest))
+    job = renderer._page(
+        f"{url}index.html",
+        key,
+        "transparency.html",
+        "the measured output",
+        figures=figures,
+        newest=newest,
+        page_url=url,
+    )
+    return [job]
 
 
 class _Renderer:
@@ -101,13 +144,20 @@ class _Renderer:
             site_feeds=feed_links(self.config),
             clock=_clock,
             iso_duration=_iso_duration,
-            file_size=self.file_size,
+            transparency_url=transparency_url(self.config.language),
+            number=self.number,
+            size=self.size,
+            output_url=lambda output: output.removesuffix("index.html"),
+            money=self.money,
+            month=self.month,
+            duration=self.duration,
         )
         # JSON-LD keeps its umlauts readable; `tojson` still escapes <, >, & and '.
         self.env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
         self.env.globals["json_ld"] = self.json_ld
         self.env.filters["content"] = self.content
         self.env.filters["dream"] = self.dream
+        self.env.filters["money_total"] = lambda total: self.money(total[1], total[0])
         self.metas = {p.key: digest(self._meta(p)) for p in (*site.posts, *site.pages)}
         # What every page shows of the whole site: the navigation and the footer.
         self.base_key = digest(
@@ -117,6 +167,7 @@ class _Renderer:
             str(site.years[0].year if site.years else ""),
             str(bool(site.tags)),
             self.dreams_url,
+            str(site.uses is not None),
             *(self.metas[p.key] for p in site.nav_pages),
         )
         self.all_key = digest(self.base_key, *self.metas.values())
@@ -187,11 +238,34 @@ class _Renderer:
             data["image"] = image
         return data
 
-    def file_size(self, size: int) -> str:
-        """Bytes as a reader thinks of them: "1,2 MB"."""
-        if size < 1_000_000:
-            return f"{format_decimal(max(1, round(size / 1000)), locale=self.config.language)} kB"
-        return f"{format_decimal(round(size / 1_000_000, 1), locale=self.config.language)} MB"
+    def number(self, value: float, pattern: str = "#,##0") -> str:
+        return str(format_decimal(value, pattern, locale=self.config.locale))
+
+    def size(self, count: int) -> str:
+        """A number of bytes as a reader reads it: "812 Bytes", "14,2 kB", "1,3 MB"."""
+        if count < 1000:
+            return self.translate("size_bytes", n=self.number(count))
+        if count < 1_000_000:
+            return self.translate("size_kb", n=self.number(count / 1000, "#,##0.0"))
+        return self.translate("size_mb", n=self.number(count / 1_000_000, "#,##0.0"))
+
+    def money(self, amount: float, currency: str) -> str:
+        return str(format_currency(amount, currency, locale=self.config.locale))
+
+    def month(self, value: dt.date) -> str:
+        return str(format_date(value, self.translate("month_format"), locale=self.config.locale))
+
+    def duration(self, item: UseItem) -> str:
+        """How long something is or was in use: "seit 7 Jahren", "3 Jahre lang"."""
+        assert self.site.uses is not None
+        months = months_between(item.since, item.until or self.site.uses.as_of)
+        kind = "since" if item.until is None else "for"
+        if months >= 12:
+            years = months // 12
+            return self.translate(f"{kind}_year" if years == 1 else f"{kind}_years", n=years)
+        if months >= 1:
+            return self.translate(f"{kind}_month" if months == 1 else f"{kind}_months", n=months)
+        return self.translate(f"{kind}_short")
 
     def content(self, post: Post) -> Markup:
         """The post's body with links to other Markdown files turned into their URLs."""
@@ -307,6 +381,12 @@ class _Renderer:
             key = digest(self.base_key, *(f"{t.slug}:{t.name}:{len(t.posts)}" for t in site.tags))
             yield self._page("tags/index.html", key, "tags.html", "tags", page_url="tags/")
         yield self._page("404.html", self.base_key, "404.html", "404", page_url="404.html")
+        if site.uses is not None:
+            key = digest(self.base_key, repr(site.uses))
+            yield self._page(
+                "uses/index.html", key, "uses.html", site.uses.source, page_url="uses/"
+            )
+            yield Job("uses.json", key, self._uses_json, site.uses.source)
         dates = (f"{p.url} {p.updated or p.date}" for p in (*site.posts, *site.pages))
         yield Job("sitemap.xml", digest(self.base_key, *dates), self._sitemap, "sitemap")
         yield Job("robots.txt", self.base_key, self._robots, "robots.txt")
@@ -396,6 +476,7 @@ class _Renderer:
 
         def produce() -> bytes:
             return _REDIRECT.format(
+                csp=_REDIRECT_CSP,
                 lang=self.config.language,
                 url=html.escape(target),
                 canonical=html.escape(self.abs_url(post.url)),
@@ -410,6 +491,9 @@ class _Renderer:
         entries += [
             (self.abs_url(p.url), p.updated or p.date) for p in (*self.site.posts, *self.site.pages)
         ]
+        if self.site.uses is not None:
+            entries.append((self.abs_url("uses/"), None))
+        entries.append((self.abs_url(transparency_url(self.config.language)), None))
         lines = [
             '<?xml version="1.0" encoding="UTF-8"?>',
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
@@ -419,6 +503,38 @@ class _Renderer:
             lines.append(f"  <url><loc>{html.escape(loc)}</loc>{lastmod}</url>")
         lines.append("</urlset>\n")
         return "\n".join(lines).encode("utf-8")
+
+    def _uses_json(self) -> bytes:
+        """The uses page as data, for anyone who wants to compare or keep track."""
+        uses = self.site.uses
+        assert uses is not None
+
+        def item(i: UseItem) -> dict[str, Any]:
+            data: dict[str, Any] = {
+                "name": i.name,
+                "category": i.category,
+                "purpose": i.purpose,
+                "since": i.since.isoformat(),
+            }
+            if i.until:
+                data["until"] = i.until.isoformat()
+            if i.cost is not None:
+                data["cost"] = {"amount": i.cost, "currency": i.currency, "per": i.per}
+            for key in ("paid_by", "url", "why", "verdict", "why_dropped", "replaced_by"):
+                if getattr(i, key):
+                    data[key] = getattr(i, key)
+            return data
+
+        document = {
+            "url": self.abs_url("uses/"),
+            "as_of": uses.as_of.isoformat(),
+            "monthly_costs": [
+                {"currency": c, "amount": round(a, 2)} for c, a in uses.monthly_totals
+            ],
+            "current": [item(i) for i in uses.current],
+            "dropped": [item(i) for i in uses.dropped],
+        }
+        return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
     def _robots(self) -> bytes:
         return f"User-agent: *\nAllow: /\n\nSitemap: {self.abs_url('sitemap.xml')}\n".encode()
@@ -441,10 +557,13 @@ class _Renderer:
         )
 
 
+_REDIRECT_CSP = "default-src 'none'; base-uri 'none'; form-action 'none'"
 _REDIRECT = """<!doctype html>
 <html lang="{lang}">
 <head>
+<meta http-equiv="Content-Security-Policy" content="{csp}">
 <meta charset="utf-8">
+<meta name="referrer" content="no-referrer">
 <title>{title}</title>
 <link rel="canonical" href="{canonical}">
 <meta http-equiv="refresh" content="0; url={url}">

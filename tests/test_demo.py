@@ -44,6 +44,13 @@ def test_demo_site_shows_its_features(demo: Path) -> None:
     assert (demo / "ueber-uns/index.html").exists()
     assert (demo / "tags/index.html").exists()
     assert any('<audio controls preload="none"' in p for p in pages)  # the podcast's episode
+    uses = (demo / "uses/index.html").read_text()
+    assert "Falz &amp; Faden" in uses and "Aufgegeben" in uses and "seit 14 Jahren" in uses
+    assert (demo / "uses.json").exists()
+    transparency = (demo / "transparenz/index.html").read_text()
+    assert (
+        '<div id="requests"><dt>Anfragen an andere Server</dt><dd><data value="0">' in transparency
+    )
 
 
 def test_demo_site_feeds_read_cleanly(demo: Path) -> None:

@@ -211,7 +211,8 @@ def test_the_episode_page_has_a_plain_player_and_shows_chapters_and_transcript(
     assert re.findall(r"<script[^>]*>", page) == ['<script type="application/ld+json">']
     assert '<time datetime="PT3S">0:03</time>' in page
     assert re.search(
-        r'<a href="/pod/2024/01/05/papier/papier.mp3" download>Herunterladen \(\d+ kB\)</a>', page
+        r'<a href="/pod/2024/01/05/papier/papier.mp3" download>Herunterladen \(\d+,\d kB\)</a>',
+        page,
     )
     assert "Staffel 1, Folge 3" in page
     assert (

@@ -471,9 +471,9 @@ def test_text_never_turns_into_markup() -> None:
         "<p># Kein Titel</p><p>- kein Punkt</p><p>Sternchen *so* und a_b_c</p>"
     )
     markdown = to_markdown(html, _links()).markdown
-    rendered, _ = renderer.render(
+    rendered = renderer.render(
         markdown, typography=renderer.Typography(quotes="„“‚‘"), source_key="x.md", line_offset=0
-    )
+    ).html
     assert "<ol" not in rendered and "<h1" not in rendered and "<ul" not in rendered
     assert "<iframe" not in rendered and "&lt;iframe src=x&gt;" in rendered
     assert "&amp;nbsp;" in rendered and "*so*" in rendered and "a_b_c" in rendered

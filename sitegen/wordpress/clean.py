@@ -1,10 +1,13 @@
-"""Leave WordPress's boilerplate behind: ads, share buttons, trackers, tracking parameters."""
+"""Leave WordPress's boilerplate behind: ads, share buttons, trackers.
+
+Tracking parameters in links go by sitegen.tracking's list, the one the build uses too.
+"""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
@@ -83,14 +86,6 @@ TRACKER_HOSTS = (
     "ssl-vg03.met.vgwort.de",
 )
 _TRACKER_PATH = re.compile(r"/(?:pixel|beacon|tracking|track|count|stats?)\.(?:gif|png|php)", re.I)
-# Query parameters that only identify a campaign, a click or an affiliate.
-_TRACKING_PARAMETER = re.compile(
-    r"^(?:utm_\w+|fbclid|gclid|gclsrc|dclid|msclkid|yclid|twclid|igshid|mc_cid|mc_eid|_hsenc"
-    r"|_hsmi|mkt_tok|wickedid|_ga|_gl|ref_src|trk|spm|affiliate|aff|aff_id|affid|aff_sub"
-    r"|partner_id|clickid|irclickid|ascsubtag|linkcode|linkid|camp|creative|creativeasin)$",
-    re.I,
-)
-_AFFILIATE_TAG_HOSTS = re.compile(r"(?:^|\.)amazon\.[a-z.]+$|(?:^|\.)amzn\.[a-z]+$", re.I)
 
 
 def remove_boilerplate(soup: BeautifulSoup) -> Counter[str]:
@@ -143,20 +138,3 @@ def is_tracker(img: Tag) -> bool:
     return str(img.get("width", "")).strip() in ("0", "1") and str(
         img.get("height", "")
     ).strip() in ("0", "1")
-
-
-def clean_url(url: str) -> tuple[str, int]:
-    """The URL without tracking and affiliate parameters; and how many were removed."""
-    parts = urlsplit(url)
-    if not parts.query or parts.scheme not in ("http", "https"):
-        return url, 0
-    pairs = parse_qsl(parts.query, keep_blank_values=True)
-    affiliate_tag = bool(_AFFILIATE_TAG_HOSTS.search(parts.hostname or ""))
-    kept = [
-        (k, v)
-        for k, v in pairs
-        if not _TRACKING_PARAMETER.match(k) and not (affiliate_tag and k.lower() == "tag")
-    ]
-    if len(kept) == len(pairs):
-        return url, 0
-    return urlunsplit(parts._replace(query=urlencode(kept))), len(pairs) - len(kept)

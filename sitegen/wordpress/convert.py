@@ -13,8 +13,9 @@ from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString, PageElement
 from markdownify import ATX, BACKSLASH, MarkdownConverter
 
+from ..tracking import clean_url
 from . import shortcodes
-from .clean import clean_url, remove_boilerplate
+from .clean import remove_boilerplate
 
 _PHOTON = re.compile(r"^https?://i[0-3]\.wp\.com/(.+)$")
 _IMAGE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|svg|bmp|tiff?)$", re.I)

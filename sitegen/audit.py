@@ -1,0 +1,181 @@
+"""The audit: prove from the built bytes that no output makes a browser contact another host.
+
+Every HTML, CSS, SVG, XML and JSON-feed output is read once (sitegen.facts) and its
+facts are kept by job key, so an unchanged output is not read again. A reference that
+makes a browser contact another host is a build error unless site.toml allows that
+host; the same facts give the transparency page its figures.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import os
+import statistics
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+from .config import Config
+from .errors import BuildErrors, SitegenError, display_path
+from .facts import Facts, Reference, is_read, read_output
+from .model import Figures, Job
+from .parallel import parallel_map
+
+log = logging.getLogger(__name__)
+
+_CACHE_VERSION = 1
+
+
+class FactsCache:
+    """Facts of the last build's outputs, by output and job key (JSON, versioned)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.known: dict[str, tuple[str, Facts]] = {}
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if not isinstance(data, dict) or data.get("version") != _CACHE_VERSION:
+            return
+        try:
+            for output, (key, raw) in data.get("facts", {}).items():
+                raw["foreign"] = tuple(Reference(**r) for r in raw["foreign"])
+                for name in ("loads", "scripts", "links"):
+                    raw[name] = tuple(raw[name])
+                self.known[output] = (key, Facts(**raw))
+        except (TypeError, ValueError, KeyError, AttributeError):
+            self.known = {}  # a damaged cache only costs time: everything is read again
+
+    def save(self, jobs: Sequence[Job], facts: dict[str, Facts]) -> None:
+        entries = {j.output: [j.key, dataclasses.asdict(facts[j.output])] for j in jobs}
+        text = json.dumps({"version": _CACHE_VERSION, "facts": entries}, sort_keys=True)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".facts-", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, self.path)
+
+
+def measure(
+    jobs: Sequence[Job], locate: Callable[[str], Path], base_url: str, cache: FactsCache
+) -> dict[str, Facts]:
+    """The facts of every output: kept from the last build for an unchanged job, else read."""
+    facts: dict[str, Facts] = {}
+    todo: list[Job] = []
+    for job in jobs:
+        known = cache.known.get(job.output)
+        if known is not None and known[0] == job.key:
+            facts[job.output] = known[1]
+        else:
+            todo.append(job)
+
+    def read(job: Job) -> Facts:
+        path = locate(job.output)
+        if not is_read(job.output):
+            return Facts("other", path.stat().st_size)
+        return read_output(job.output, path.read_bytes(), base_url)
+
+    for job, result in zip(todo, parallel_map(read, todo, label="auditing"), strict=True):
+        facts[job.output] = result
+    return facts
+
+
+def check(jobs: Sequence[Job], facts: dict[str, Facts], config: Config, out_dir: Path) -> None:
+    """Raise naming every reference to a host that site.toml does not allow."""
+    allowed = frozenset(config.audit.allow)
+    errors = [
+        error
+        for job in jobs
+        for error in _violations(job.output, facts[job.output], allowed, out_dir, job.source)
+    ]
+    if errors:
+        errors.append(SitegenError(_advice(len(errors))))
+        raise BuildErrors(errors)
+
+
+def check_folder(out_dir: Path, config: Config) -> list[SitegenError]:
+    """Audit a built site as it lies on disk (for `sitegen check`): each violation, sorted."""
+    allowed = frozenset(config.audit.allow)
+    errors: list[SitegenError] = []
+    for root, dirs, names in os.walk(out_dir):
+        dirs[:] = sorted(d for d in dirs if not (root == str(out_dir) and d.startswith(".")))
+        for name in sorted(names):
+            output = os.path.relpath(os.path.join(root, name), out_dir).replace(os.sep, "/")
+            if is_read(output):
+                facts = read_output(output, (out_dir / output).read_bytes(), config.base_url)
+                errors += _violations(output, facts, allowed, out_dir, None)
+    return errors
+
+
+def _violations(
+    output: str, facts: Facts, allowed: frozenset[str], out_dir: Path, source: str | None
+) -> Iterator[SitegenError]:
+    made = f" (made from {source})" if source else ""
+    for ref in facts.foreign:
+        if ref.host in allowed:
+            continue
+        if ref.host == "?":
+            message = f"{ref.what}: the audit cannot read it{made}"
+        else:
+            message = f"{ref.what} makes the browser contact {ref.host}: {ref.url}{made}"
+        yield SitegenError(message, display_path(out_dir / output), ref.line)
+
+
+def _advice(count: int) -> str:
+    return (
+        f"{count} reference{'s' * (count != 1)} to other hosts: no page may load anything "
+        "from elsewhere; link to it instead, or allow the host in site.toml under "
+        '[audit] allow = ["host"]'
+    )
+
+
+def summarize(facts: dict[str, Facts]) -> Figures:
+    """The site's figures for the transparency page, from the facts of every output."""
+    pages = {o: f for o, f in facts.items() if f.kind == "page"}
+    weights = sorted((_weight(o, facts), o) for o in pages)
+    hosts: Counter[str] = Counter()
+    links: Counter[str] = Counter()
+    for f in pages.values():
+        hosts.update(r.host for r in f.foreign)
+        links.update(f.links)
+    for f in facts.values():
+        if f.kind != "page":
+            hosts.update(r.host for r in f.foreign)
+    script = [
+        f.script_bytes + sum(facts[s].size for s in f.scripts if s in facts) for f in pages.values()
+    ]
+    return Figures(
+        pages=len(pages),
+        feeds=sum(1 for f in facts.values() if f.kind == "feed"),
+        redirects=sum(1 for f in facts.values() if f.kind == "redirect"),
+        requests=sum(hosts.values()),
+        request_hosts=tuple(sorted(hosts.items())),
+        cookies=sum(f.cookies for f in facts.values()),
+        script_max=max(script, default=0),
+        weight_median=int(statistics.median(w for w, _ in weights)) if weights else 0,
+        weight_max=weights[-1][0] if weights else 0,
+        heaviest=weights[-1][1] if weights else "",
+        link_domains=tuple(sorted(links.items(), key=lambda item: (-item[1], item[0]))),
+        no_referrer=sum(1 for f in pages.values() if f.referrer == "no-referrer"),
+    )
+
+
+def _weight(output: str, facts: dict[str, Facts]) -> int:
+    """The page and every file of the site it loads (stylesheets' own loads too), each once."""
+    seen = {output}
+    todo = [output]
+    total = 0
+    while todo:
+        current = facts.get(todo.pop())
+        if current is None:
+            continue
+        total += current.size
+        for load in (*current.loads, *current.scripts):
+            if load not in seen:
+                seen.add(load)
+                todo.append(load)
+    return total

@@ -1,0 +1,182 @@
+"""The transparency page: figures measured from the build's own output, and a privacy statement."""
+
+from __future__ import annotations
+
+import io
+import re
+import statistics
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from sitegen.errors import BuildErrors
+
+from .conftest import SITE_TOML, MakeSite, build_site, post, read
+
+
+def jpeg(width: int = 1200, height: int = 800) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 120, 40)).save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
+LINKS = """\
+Papier von [der Mühle](https://www.papiermuehle.example/shop?utm_source=blog),
+Leim von [hier](https://leim.example/) und [dort](https://leim.example/kleister).
+Noch einmal [die Mühle](https://papiermuehle.example/ueber).
+"""
+
+
+def figure(page: str, name: str) -> int:
+    m = re.search(rf'<div id="{name}"><dt>[^<]*</dt><dd><data value="(\d+)">', page)
+    assert m, f"no figure {name}"
+    return int(m.group(1))
+
+
+def served(out: Path, url: str) -> Path:
+    rel = url.removeprefix("/")
+    return out / (rel + "index.html" if rel == "" or rel.endswith("/") else rel)
+
+
+def weight(out: Path, page: Path) -> int:
+    """What a browser loads for a page: the HTML, its stylesheet and icon, each image's src."""
+    html = page.read_text()
+    loaded = re.findall(r'<link rel="(?:stylesheet|icon)" href="([^"]*)"', html)
+    loaded += re.findall(r'<img src="([^"]*)"', html)
+    return page.stat().st_size + sum(served(out, url).stat().st_size for url in set(loaded))
+
+
+@pytest.fixture
+def site(make_site: MakeSite) -> Path:
+    return make_site(
+        {
+            "content/posts/2013-06-26-a.md": post("A", "2013-06-26T06:25:00+02:00", LINKS),
+            "content/posts/2013-06-27-b/index.md": post(
+                "B", "2013-06-27T06:25:00+02:00", "![Die Presse](presse.jpg)"
+            ),
+            "content/posts/2013-06-27-b/presse.jpg": jpeg(),
+            "content/posts/2013-06-28-c.md": post(
+                "C", "2013-06-28T06:25:00+02:00", aliases=["/alt/c/"]
+            ),
+            "content/pages/ueber.md": '+++\ntitle = "Über"\nupdated = 2014-02-03\n+++\nText.\n',
+        }
+    )
+
+
+def test_the_figures_are_measured_from_the_output(site: Path) -> None:
+    build_site(site)
+    out = site / "output"
+    page = read(site, "transparenz/index.html")
+    pages = [
+        p
+        for p in out.rglob("*.html")
+        if p != out / "transparenz/index.html" and 'http-equiv="refresh"' not in p.read_text()
+    ]
+    weights = sorted(weight(out, p) for p in pages)
+    assert figure(page, "requests") == 0
+    assert figure(page, "cookies") == 0
+    assert figure(page, "script") == 0
+    assert figure(page, "pages") == len(pages)
+    assert figure(page, "weight-max") == weights[-1]
+    assert figure(page, "weight-median") == int(statistics.median(weights))
+    heaviest = re.search(r'<div id="weight-max">.*?<a href="([^"]*)"', page)
+    assert heaviest and heaviest.group(1) == "/2013/06/27/b/"  # the post with the photo
+    assert "Dazu kommen 1 Weiterleitungen von alten Adressen." in page
+    assert "Diese Seite selbst ist nicht mitgezählt" in page
+
+
+def test_every_outside_domain_linked_is_listed_with_its_count(site: Path) -> None:
+    build_site(site)
+    page = read(site, "transparenz/index.html")
+    rows = re.findall(r'<tr><td>([^<]*)</td><td class="align-right">(\d+)</td></tr>', page)
+    assert rows == [("leim.example", "2"), ("papiermuehle.example", "2")]
+    assert '<a href="https://leim.example' not in page  # named, not linked
+
+
+def test_the_newest_content_date_comes_from_the_content_not_the_clock(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    build_site(site, out_dir=tmp_path / "one")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    build_site(site, out_dir=tmp_path / "two")
+    one = (tmp_path / "one/transparenz/index.html").read_bytes()
+    assert one == (tmp_path / "two/transparenz/index.html").read_bytes()
+    assert "Neuester Inhalt: Montag, 3. Februar 2014." in one.decode()
+    assert "sitegen 0." in one.decode()
+
+
+def test_the_privacy_statement_follows_the_facts(site: Path) -> None:
+    build_site(site)
+    page = read(site, "transparenz/index.html")
+    statement = page[page.index('id="privacy"') :]
+    assert "Verantwortlich für diese Website: Ada." in statement
+    assert "Diese Website lädt nichts von anderen Servern" in statement
+    assert "Die Website setzt keine Cookies" in statement
+    assert "Sie enthält kein JavaScript" in statement
+    assert "teilt Ihr Browser dieser nicht mit" in statement
+    assert "Keine. Die Website darf nichts von anderen Servern laden" in page
+
+
+def test_an_allowed_host_is_named_counted_and_disclosed(make_site: MakeSite) -> None:
+    image = '<img src="https://media.example.net/bild.jpg" alt="Bild">'
+    site = make_site(
+        {
+            "site.toml": SITE_TOML + '\n[audit]\nallow = ["media.example.net"]\n',
+            "content/posts/2013-06-26-a.md": post("A", "2013-06-26T06:25:00+02:00", image),
+        }
+    )
+    build_site(site)
+    page = read(site, "transparenz/index.html")
+    # The post's page and the three feeds that carry its text: four places.
+    assert figure(page, "requests") == 4
+    assert "<li>media.example.net: 4 Stellen</li>" in page
+    assert "von diesen anderen Servern: media.example.net." in page
+    assert "Diese Website lädt nichts von anderen Servern" not in page
+    assert "Darüber hinaus erhebt" not in page
+
+
+def test_the_page_is_in_the_navigation_and_in_english_at_transparency(
+    make_site: MakeSite,
+) -> None:
+    site = make_site(
+        {
+            "site.toml": 'title = "Diary"\nbase_url = "https://example.org/blog/"\nlanguage = "en"\n',
+            "content/posts/2013-06-26-a.md": post("A", "2013-06-26T06:25:00+02:00"),
+        }
+    )
+    build_site(site)
+    assert '<a href="/blog/transparency/">Transparency</a>' in read(site, "index.html")
+    page = read(site, "transparency/index.html")
+    assert '<a href="/blog/transparency/" aria-current="page">Transparency</a>' in page
+    assert "Privacy statement" in page and "The site sets no cookies" in page
+    assert "https://example.org/blog/transparency/" in read(site, "sitemap.xml")
+
+
+def test_the_page_is_audited_too(make_site: MakeSite) -> None:
+    site = make_site(
+        {
+            "site.toml": SITE_TOML.replace("paginate", 'theme = "mine"\npaginate'),
+            "themes/mine/theme.toml": 'extends = "default"\n',
+            "themes/mine/templates/transparency.html": (
+                '{% extends "default!transparency.html" %}\n{% block main %}'
+                '<img src="https://stats.example.net/p.gif" alt="">{% endblock %}\n'
+            ),
+            "content/posts/2013-06-26-a.md": post("A", "2013-06-26T06:25:00+02:00"),
+        }
+    )
+    with pytest.raises(BuildErrors, match=r"transparenz/index\.html:\d+: <img src>.*stats"):
+        build_site(site)
+    assert not (site / "output").exists()
+
+
+def test_a_new_post_changes_the_figures_and_the_page(site: Path) -> None:
+    build_site(site)
+    before = figure(read(site, "transparenz/index.html"), "pages")
+    (site / "content/posts/2013-06-29-d.md").write_text(post("D", "2013-06-29T06:25:00+02:00"))
+    report = build_site(site)
+    assert "transparenz/index.html" in report.written
+    assert figure(read(site, "transparenz/index.html"), "pages") > before
+    again = build_site(site)
+    assert again.written == ()
