@@ -62,6 +62,12 @@ tags = true                      # a feed for each tag
 # locked = true                  # only the owner may move the podcast to another host
 # persons = [{{ name = "", role = "host" }}]
 
+# Other hosts the pages may load files from (say, a video host you embed). None by
+# default: then no page makes a browser contact another host, and the build fails
+# if one would. Every host allowed here is named on the transparency page.
+[audit]
+allow = []
+
 # Free-form values for themes.
 [extra]
 """
@@ -98,6 +104,45 @@ _TEXTS = {
 }
 
 _GITIGNORE = "/output/\n.sitegen-cache/\n"
+
+_USES_TOML = {
+    "en": """\
+# What you actually use and pay for, and what you dropped and why: the page /uses/.
+# The page appears with the first [[item]]; until then there is none.
+# currency = "EUR"               # for every cost below, unless an item says otherwise
+# intro = "What we work with, and what it costs."
+
+# [[item]]
+# name = "Thread, linen 18/3"
+# category = "Material"
+# purpose = "Sewing every book"  # what it is for
+# since = 2012-03-01
+# cost = 96                      # optional; 0 for free
+# per = "year"                   # month, year or once
+# paid_by = "the workshop"       # optional
+# url = "https://example.org/"   # optional; no tracking or affiliate parameters
+# why = "It does not tear."      # optional
+# until = 2016-08-01             # when you stopped; then say why_dropped = "..."
+""",
+    "de": """\
+# Was ihr wirklich nutzt und bezahlt, und was ihr aufgegeben habt, und warum: die Seite /uses/.
+# Die Seite erscheint mit dem ersten [[item]]; bis dahin gibt es keine.
+# currency = "EUR"               # für alle Kosten unten, wenn ein Eintrag nichts anderes sagt
+# intro = "Womit wir arbeiten, und was es kostet."
+
+# [[item]]
+# name = "Leinenzwirn 18/3"
+# category = "Material"
+# purpose = "Heften aller Bücher"  # wofür
+# since = 2012-03-01
+# cost = 96                      # optional; 0 für kostenlos
+# per = "year"                   # month, year oder once
+# paid_by = "die Werkstatt"      # optional
+# url = "https://example.org/"   # optional; ohne Tracking- und Partnerkennungen
+# why = "Reißt nicht."           # optional
+# until = 2016-08-01             # seit wann nicht mehr; dann auch why_dropped = "..."
+""",
+}
 
 _WORKFLOW = """\
 # Builds the site and publishes it with GitHub Pages, on every push to main and
@@ -171,6 +216,7 @@ def create_site(folder: Path, language: str = "en", now: dt.datetime | None = No
             f"+++\n{texts['post']}\ndate = {now.isoformat()}\n+++\n\n{texts['post_body']}"
         ),
         f"content/pages/{texts['about_name']}": texts["about"],
+        "content/uses.toml": _USES_TOML[language],
         "content/static/.gitkeep": "",
         ".gitignore": _GITIGNORE,
         ".github/workflows/publish.yml": _WORKFLOW.format(version=__version__),

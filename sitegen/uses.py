@@ -32,7 +32,7 @@ class _Head:
 
 
 def load_uses(config: Config, today: dt.date) -> Uses | None:
-    """The site's uses, or None when content/uses.toml does not exist."""
+    """The site's uses, or None when content/uses.toml does not exist or lists nothing yet."""
     path = config.content_dir / USES_FILE
     shown = display_path(path)
     try:
@@ -79,7 +79,7 @@ def load_uses(config: Config, today: dt.date) -> Uses | None:
         problems.sort(key=lambda p: p[1] or 0)
         raise BuildErrors([ContentError(message, shown, line) for message, line in problems])
     if not items:
-        raise ContentError("no [[item]] yet: add what you use, or delete the file", shown)
+        return None  # a file with no [[item]] yet, as `sitegen init` writes it: no page
     return Uses(tuple(items), today, head.get("intro", "").strip(), shown)
 
 

@@ -200,8 +200,24 @@ def test_init_creates_a_site_that_builds(tmp_path: Path) -> None:
     built = run_cli("build", "--site", tmp_path / "neu")
     assert built.returncode == 0, built.stderr
     assert (tmp_path / "neu/output/ueber-uns/index.html").exists()
+    assert (tmp_path / "neu/output/transparenz/index.html").exists()
+    assert not (tmp_path / "neu/output/uses").exists()  # uses.toml lists nothing yet
     again = run_cli("init", tmp_path / "neu")
     assert again.returncode == 1 and "not empty" in again.stderr
+
+
+def test_init_uses_toml_example_makes_the_uses_page(tmp_path: Path) -> None:
+    assert run_cli("init", tmp_path / "neu", "--language", "de").returncode == 0
+    uses = tmp_path / "neu/content/uses.toml"
+    # Uncomment the example item as a user would, all but its `until` line.
+    lines = uses.read_text(encoding="utf-8").splitlines()
+    start = lines.index("# [[item]]")
+    example = [line.removeprefix("# ") for line in lines[start:] if "until" not in line]
+    uses.write_text("\n".join([*lines[:start], *example]) + "\n", encoding="utf-8")
+    built = run_cli("build", "--site", tmp_path / "neu")
+    assert built.returncode == 0, built.stderr
+    page = (tmp_path / "neu/output/uses/index.html").read_text(encoding="utf-8")
+    assert "Leinenzwirn 18/3" in page and "96,00" in page
 
 
 def test_missing_theme_is_named(make_site: MakeSite) -> None:
@@ -266,5 +282,6 @@ def test_init_site_toml_shows_every_key(tmp_path: Path) -> None:
     text = (tmp_path / "blog/site.toml").read_text()
     settings = tomllib.loads(text)
     assert settings["language"] == "de" and settings["timezone"] == "Europe/Berlin"
-    for key in ("[images]", "# [podcast]", "[diary]", "[extra]", "permalink", "paginate"):
+    keys = ("[images]", "# [podcast]", "[diary]", "[audit]", "[extra]", "permalink", "paginate")
+    for key in keys:
         assert key in text

@@ -76,3 +76,15 @@ def test_golden_site_is_valid_html() -> None:
     report = check_html(REPO / "tests/golden/expected")
     assert report.endswith("No errors found."), report
     assert "Warning" not in report and "Error" not in report, report
+
+
+def test_every_demo_page_opens_its_head_with_the_policy(demo: Path) -> None:
+    pages = list(demo.rglob("*.html"))
+    assert len(pages) > 20
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        head = text[text.index("<head>") + len("<head>") :].lstrip()
+        # The policy is in force before anything else in the head can ask for a file.
+        assert head.startswith('<meta http-equiv="Content-Security-Policy"'), page
+        assert "default-src 'self'" in head.split(">", 1)[0], page
+        assert '<meta name="referrer" content="no-referrer">' in text, page

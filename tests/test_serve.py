@@ -23,9 +23,9 @@ from PIL import Image
 
 from sitegen.serve import DevServer, ServeOptions
 
+from .browser import chromium
 from .conftest import SITE_TOML, MakeSite, only_data_blocks, post
 
-CHROMIUM = Path("/usr/bin/chromium")
 WAIT_S = 20.0
 """Longest wait for anything the server does; the machine may be busy."""
 
@@ -556,16 +556,8 @@ def _png() -> bytes:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing: .ci/run installs Debian's chromium")
-        pytest.skip("Chromium is not installed: apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 class Tab:
