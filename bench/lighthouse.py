@@ -43,6 +43,7 @@ def pages(out: Path) -> list[str]:
     )
     posts = sorted(out.glob("20*/*/*/*/index.html"))
     photo = [p for p in posts if "<picture" in p.read_text(encoding="utf-8")][:1]
+    photo += [p for p in posts if "<audio" in p.read_text(encoding="utf-8")][:1]
     return [
         "",
         *first("20*/*/*/*/index.html"),

@@ -139,13 +139,7 @@ def _parser() -> argparse.ArgumentParser:
     p = commands.add_parser(
         "build", help="build the site into output/", description="Build the site."
     )
-    p.add_argument(
-        "--site",
-        type=Path,
-        default=Path("."),
-        metavar="DIR",
-        help="the site folder, holding site.toml (default: here)",
-    )
+    _site_option(p)
     p.add_argument(
         "--out",
         type=Path,
@@ -169,13 +163,7 @@ def _parser() -> argparse.ArgumentParser:
         "site.toml change; open pages reload by themselves (a script added only while "
         "serving). A failed build is shown over the last good page. Ctrl-C stops.",
     )
-    p.add_argument(
-        "--site",
-        type=Path,
-        default=Path("."),
-        metavar="DIR",
-        help="the site folder, holding site.toml (default: here)",
-    )
+    _site_option(p)
     p.add_argument(
         "--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)"
     )
@@ -199,13 +187,7 @@ def _parser() -> argparse.ArgumentParser:
         help="check a built site",
         description="Check the built site's links, anchors and feeds.",
     )
-    p.add_argument(
-        "--site",
-        type=Path,
-        default=Path("."),
-        metavar="DIR",
-        help="the site folder, holding site.toml (default: here)",
-    )
+    _site_option(p)
     p.add_argument(
         "--out",
         type=Path,
@@ -240,13 +222,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="make a folder with index.md, for photos and files beside the text",
     )
-    p.add_argument(
-        "--site",
-        type=Path,
-        default=Path("."),
-        metavar="DIR",
-        help="the site folder, holding site.toml (default: here)",
-    )
+    _site_option(p)
     p.set_defaults(run=_new)
 
     p = commands.add_parser(
@@ -283,13 +259,7 @@ def _import_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
         metavar="DIR",
         help="the blog's wp-content/uploads folder, to copy images and audio from",
     )
-    w.add_argument(
-        "--site",
-        type=Path,
-        default=Path("."),
-        metavar="DIR",
-        help="the site folder, holding site.toml (default: here)",
-    )
+    _site_option(w)
     w.add_argument("--no-comments", action="store_true", help="leave the comments behind")
     w.add_argument(
         "--force", action="store_true", help="overwrite files edited since the last import"
@@ -306,3 +276,13 @@ def _import_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _site_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--site",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="the site folder, holding site.toml (default: here)",
+    )
