@@ -42,12 +42,12 @@ def pages(out: Path) -> list[str]:
         if not p.parent.name.isdigit() and p.parent.name not in {"tags", "page"}
     )
     posts = sorted(out.glob("20*/*/*/*/index.html"))
-    photo = [p for p in posts if "<picture" in p.read_text(encoding="utf-8")][:1]
-    photo += [p for p in posts if "<audio" in p.read_text(encoding="utf-8")][:1]
+    featured = [p for p in posts if "<picture" in p.read_text(encoding="utf-8")][:1]
+    featured += [p for p in posts if "<audio" in p.read_text(encoding="utf-8")][:1]
     return [
         "",
         *first("20*/*/*/*/index.html"),
-        *(str(p.relative_to(out)).removesuffix("index.html") for p in photo),
+        *(str(p.relative_to(out)).removesuffix("index.html") for p in featured),
         *first("tags/*/index.html"),
         "tags/",
         *first("20[0-9][0-9]/index.html"),

@@ -51,6 +51,9 @@ class FactsCache:
             self.known = {}  # a damaged cache only costs time: everything is read again
 
     def save(self, jobs: Sequence[Job], facts: dict[str, Facts]) -> None:
+        known = self.known
+        if len(known) == len(jobs) and all(known.get(j.output, ("",))[0] == j.key for j in jobs):
+            return  # nothing was read again: the file on disk says it all already
         entries = {j.output: [j.key, dataclasses.asdict(facts[j.output])] for j in jobs}
         text = json.dumps({"version": _CACHE_VERSION, "facts": entries}, sort_keys=True)
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -24,7 +24,7 @@ from .model import Document, Notice, Post
 from .parallel import parallel_map
 from .parse import parse_document
 from .podcast import plan_episodes
-from .render import plan, plan_measured
+from .render import Plan
 from .text import count, digest
 from .theme import load_theme
 from .uses import load_uses
@@ -113,10 +113,8 @@ def build(options: BuildOptions) -> BuildReport:
     episodes = plan_episodes(site)
     images = plan_images(site, site_dir / CACHE_DIR / "images")
     make_images(images, progress=_progress_bar("images") if sys.stderr.isatty() else None)
-    jobs = sorted(
-        [*plan(site, theme, inventory, images.pictures, episodes), *images.jobs],
-        key=lambda j: j.output,
-    )
+    planned = Plan(site, theme, inventory, images.pictures, episodes)
+    jobs = sorted([*planned.jobs, *images.jobs], key=lambda j: j.output)
     output.check_plan(jobs)
     manifest = site_dir / CACHE_DIR / f"outputs-{digest(str(out_dir), code_digest())}.json"
     staged = output.produce(jobs, out_dir, manifest)
@@ -128,7 +126,7 @@ def build(options: BuildOptions) -> BuildReport:
         facts = audit.measure(jobs, staged.locate, config.base_url, facts_cache)
         audit.check(jobs, facts, config, out_dir)
         # Second round: pages made from the figures of the first (the transparency page).
-        measured = plan_measured(site, theme, audit.summarize(facts))
+        measured = planned.measured(audit.summarize(facts))
         output.check_plan([*jobs, *measured])
         staged = output.produce(measured, out_dir, manifest, joining=staged)
         facts.update(audit.measure(measured, staged.locate, config.base_url, facts_cache))

@@ -12,12 +12,11 @@ from . import __version__, audit
 from .build import BuildOptions, build
 from .config import load_config
 from .errors import BuildErrors, SitegenError, display_path
-from .feedcheck import check_feeds
 from .links import check_links
-from .newpost import new_post
-from .scaffold import create_site
-from .serve import ServeOptions, serve
-from .wordpress import DREAM_PHRASES, ImportOptions, import_wordpress
+from .wordpress.diary import DREAM_PHRASES
+
+# The commands other than `build` import what they need when they run: a build
+# should not pay for loading the feed reader, the web server or the importer.
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -51,13 +50,15 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from . import feedcheck
+
     config = load_config(args.site.resolve(), args.base_url)
     out_dir = args.out or args.site / "output"
     if not (out_dir / "index.html").is_file():
         raise SitegenError(f"{out_dir}: no built site here; run `sitegen build` first")
     problems = [
         *((p.page, p.message) for p in check_links(out_dir, config.base_url)),
-        *((p.feed, p.message) for p in check_feeds(out_dir, config.base_url)),
+        *((p.feed, p.message) for p in feedcheck.check_feeds(out_dir, config.base_url)),
     ]
     for where, message in problems:
         print(f"{out_dir / where}: {message}", file=sys.stderr)
@@ -76,12 +77,16 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
+    from .newpost import new_post
+
     path = new_post(args.site, args.title, location=args.location, bundle=args.bundle)
     print(display_path(path))
     return 0
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from .serve import ServeOptions, serve
+
     return serve(
         ServeOptions(
             site_dir=args.site, host=args.host, port=args.port, drafts=args.drafts, poll=args.poll
@@ -96,6 +101,8 @@ def _port(text: str) -> int:
 
 
 def _init(args: argparse.Namespace) -> int:
+    from .scaffold import create_site
+
     created = create_site(args.dir, language=args.language)
     print(f"created a new site in {created}")
     print(f"next: sitegen build --site {created}")
@@ -103,6 +110,8 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _import_wordpress(args: argparse.Namespace) -> int:
+    from .wordpress.importer import ImportOptions, import_wordpress
+
     show = sys.stderr.isatty()
 
     def progress(done: int, total: int) -> None:

@@ -130,6 +130,8 @@ class _Found:
         base = urlsplit(base_url)
         self.host = (base.hostname or "").lower()
         self.base_path = base.path or "/"
+        self.scheme = base.scheme.lower()
+        self.origin = f"{base.scheme}://{base.netloc}"
         self.page_url = urljoin(base_url, output.removesuffix("index.html"))
         self.foreign: list[Reference] = []
         self.loads: set[str] = set()
@@ -198,13 +200,19 @@ class _Found:
     def _resolve(self, raw: str) -> tuple[str, str, str | None, str | None] | None:
         """(scheme, absolute URL, host, own output path) of a reference; None when empty."""
         # Browsers drop tabs and newlines inside URLs and read "\" as "/" in web URLs.
-        text = re.sub(r"[\t\n\r]", "", raw.strip())
+        text = raw.strip()
+        if "\t" in text or "\n" in text or "\r" in text:
+            text = re.sub(r"[\t\n\r]", "", text)
         if not text:
             return None
-        if text.lower().startswith("javascript:"):
+        if text[:11].lower().startswith("javascript:"):
             return "javascript", text, None, None
+        text = text.replace("\\", "/")
+        if text[0] == "/" and text[1:2] != "/" and "/." not in text:
+            # A path on this site, by far the most common reference: nothing to join.
+            path = unquote(text.split("#", 1)[0].split("?", 1)[0])
+            return self.scheme, self.origin + text, self.host, self._own(path)
         try:
-            text = text.replace("\\", "/")
             absolute = text[:8].lower().startswith(("https://", "http://"))
             url = text if absolute else urljoin(self.page_url, text)
             parts = urlsplit(url)
@@ -215,13 +223,14 @@ class _Found:
         scheme = parts.scheme.lower()
         if not parts.netloc:
             return scheme, url, None, None  # data:, mailto:, tel:, about:
-        own = None
-        path = unquote(parts.path)
-        if host == self.host and path.startswith(self.base_path):
-            own = path[len(self.base_path) :]
-            if own == "" or own.endswith("/"):
-                own += "index.html"
-        return scheme, url, host, own
+        return scheme, url, host, self._own(unquote(parts.path)) if host == self.host else None
+
+    def _own(self, path: str) -> str | None:
+        """The output a path on this site's host names; None outside the base path."""
+        if not path.startswith(self.base_path):
+            return None
+        own = path[len(self.base_path) :]
+        return own + "index.html" if own == "" or own.endswith("/") else own
 
 
 def _css_urls(nodes: Sequence[Any], what: str) -> Iterator[tuple[str, str, int]]:
@@ -279,16 +288,30 @@ def _read_html(found: _Found, text: str | bytes, line: int | None = None) -> Non
     # libxml2's HTML parser: several times faster than html.parser, and it keeps lines.
     root = etree.fromstring(text, _HTML_PARSER)
     if root is not None:
-        _html_element(found, root, line, svg=False)
+        _html_tree(found, root, line)
 
+
+# Elements read even without attributes: their text is CSS or script.
+_READ_BARE = frozenset({"style", "script"})
 
 _HTML_PARSER = etree.HTMLParser(
     encoding="utf-8", recover=True, no_network=True, remove_comments=True, huge_tree=True
 )
 
 
-def _html_element(found: _Found, el: etree._Element, fixed: int | None, svg: bool) -> None:
-    tag = el.tag if isinstance(el.tag, str) else ""
+def _html_tree(found: _Found, root: etree._Element, fixed: int | None) -> None:
+    # Elements inside an <svg>, where href loads a resource rather than being a link.
+    in_svg = {node for svg in root.iter("svg") for node in svg.iter()}
+    for el in root.iter():
+        tag = el.tag if isinstance(el.tag, str) else ""
+        # Most elements of a page (p, li, em) carry no attribute: nothing to read there.
+        if tag and (el.attrib or tag in _READ_BARE):
+            _html_element(found, el, tag, fixed, el in in_svg)
+
+
+def _html_element(
+    found: _Found, el: etree._Element, tag: str, fixed: int | None, svg: bool
+) -> None:
     line = fixed if fixed is not None else el.sourceline or 1
     values = {str(k): str(v) for k, v in el.attrib.items()}
     for name, value in values.items():
@@ -296,7 +319,6 @@ def _html_element(found: _Found, el: etree._Element, fixed: int | None, svg: boo
             found.script_bytes += len(value.encode("utf-8"))
         elif name == "style":
             found.css(value, line, declarations=True)
-    svg = svg or tag == "svg"
     if svg and tag != "a":
         for name in ("href", "xlink:href"):
             if name in values:
@@ -328,8 +350,6 @@ def _html_element(found: _Found, el: etree._Element, fixed: int | None, svg: boo
         found.css(el.text, line)
     elif tag == "script" and el.text and values.get("type", "").lower() in _SCRIPT_TYPES:
         found.script_bytes += len(el.text.strip().encode("utf-8"))
-    for child in el:
-        _html_element(found, child, fixed, svg)
 
 
 def _meta(found: _Found, values: dict[str, str], line: int) -> None:

@@ -273,7 +273,11 @@ class Site:
         """Posts written on the same calendar day as posts[index] in earlier years, newest first."""
         post = self.posts[index]
         same_day = self.calendar.get((post.date.month, post.date.day), ())
-        return tuple(self.posts[i] for i in same_day if self.posts[i].date.year < post.date.year)
+        # Newest first: the entries of earlier years are the tail after this year's.
+        for k, i in enumerate(same_day):
+            if self.posts[i].date.year < post.date.year:
+                return tuple(self.posts[j] for j in same_day[k:])
+        return ()
 
     @property
     def dreams(self) -> tuple[Post, ...]:

@@ -69,41 +69,44 @@ def transparency_url(language: str) -> str:
     return _TRANSPARENCY.get(language.split("-")[0], "transparency/")
 
 
-def plan(
-    site: Site,
-    theme: Theme,
-    inventory: Inventory,
-    pictures: Pictures | None = None,
-    episodes: Episodes | None = None,
-) -> list[Job]:
-    """Every output of the site as a job with its content key, sorted by output path."""
-    pictures = pictures or Pictures()
-    renderer = _Renderer(site, theme, pictures, episodes)
-    jobs = [*renderer.jobs(), *_copies(site, theme, inventory, pictures.claimed)]
-    return sorted(jobs, key=lambda j: j.output)
+class Plan:
+    """Every output of the site as a job with its content key.
 
-
-def plan_measured(site: Site, theme: Theme, figures: Figures) -> list[Job]:
-    """The pages that show figures measured from the other outputs: the transparency page.
-
-    They are planned once every other output is staged and measured, and are not part
-    of their own figures.
+    `jobs` are known up front; the pages that show figures measured from those
+    outputs (the transparency page) come from `measured` once the outputs are staged
+    and measured, and are not part of their own figures.
     """
-    renderer = _Renderer(site, theme)
-    dates = [d for p in (*site.posts, *site.pages) if (d := p.updated or p.date)]
-    newest = max(dates, key=lambda d: d.astimezone(dt.UTC)) if dates else None
-    url = transparency_url(site.config.language)
-    key = digest(renderer.base_key, repr(figures), __version__, repr(newest))
-    job = renderer._page(
-        f"{url}index.html",
-        key,
-        "transparency.html",
-        "the measured output",
-        figures=figures,
-        newest=newest,
-        page_url=url,
-    )
-    return [job]
+
+    def __init__(
+        self,
+        site: Site,
+        theme: Theme,
+        inventory: Inventory,
+        pictures: Pictures | None = None,
+        episodes: Episodes | None = None,
+    ) -> None:
+        pictures = pictures or Pictures()
+        self.site = site
+        self.renderer = _Renderer(site, theme, pictures, episodes)
+        jobs = [*self.renderer.jobs(), *_copies(site, theme, inventory, pictures.claimed)]
+        self.jobs = sorted(jobs, key=lambda j: j.output)
+
+    def measured(self, figures: Figures) -> list[Job]:
+        site = self.site
+        dates = [d for p in (*site.posts, *site.pages) if (d := p.updated or p.date)]
+        newest = max(dates, key=lambda d: d.astimezone(dt.UTC)) if dates else None
+        url = transparency_url(site.config.language)
+        key = digest(self.renderer.base_key, repr(figures), __version__, repr(newest))
+        job = self.renderer._page(
+            f"{url}index.html",
+            key,
+            "transparency.html",
+            "the measured output",
+            figures=figures,
+            newest=newest,
+            page_url=url,
+        )
+        return [job]
 
 
 class _Renderer:

@@ -16,9 +16,9 @@ import pytest
 
 from sitegen import markdown as renderer
 from sitegen.links import check_links
-from sitegen.wordpress import ImportOptions, ImportReport, import_wordpress
 from sitegen.wordpress.convert import Links, to_markdown
 from sitegen.wordpress.diary import recognise
+from sitegen.wordpress.importer import ImportOptions, ImportReport, import_wordpress
 
 from .conftest import SITE_TOML, MakeSite, build_site, read, run_cli
 
