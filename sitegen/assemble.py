@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 
 from .config import Config
 from .errors import BuildErrors, ContentError, SitegenError
@@ -57,13 +58,32 @@ def assemble(
         pages=tuple(sorted(pages, key=lambda p: p.key)),
         tags=tags,
         years=years,
-        calendar={day: tuple(indexes) for day, indexes in sorted(by_day.items())},
+        earlier_same_day=_earlier_same_day(posts, by_day.values()),
         urls=urls,
         skipped_drafts=skipped_drafts,
         skipped_future=skipped_future,
         warnings=tuple(notices),
         uses=uses,
     )
+
+
+def _earlier_same_day(
+    posts: tuple[Post, ...], days: Iterable[list[int]]
+) -> dict[int, tuple[int, ...]]:
+    """For each post, the posts of the same calendar day in earlier years, newest first."""
+    earlier: dict[int, tuple[int, ...]] = {}
+    for indexes in days:  # each newest first, so earlier years are a tail
+        years = [posts[i].date.year for i in indexes]
+        start = 0
+        while start < len(indexes):
+            end = start
+            while end < len(indexes) and years[end] == years[start]:
+                end += 1
+            tail = tuple(indexes[end:])
+            for i in indexes[start:end]:
+                earlier[i] = tail
+            start = end
+    return earlier
 
 
 def _check_links(

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from . import __version__, audit, output
+from . import __version__, audit, output, stamp
 from .assemble import assemble
 from .cache import Entry, ParseCache
 from .config import Config, load_config
@@ -90,8 +90,32 @@ def build(options: BuildOptions) -> BuildReport:
     config = load_config(site_dir, options.base_url)
     out_dir = (options.out_dir or site_dir / "output").resolve()
     _check_out_dir(out_dir, site_dir)
-    inventory = discover(config)
     theme = load_theme(config)
+    now = options.now or build_time()
+    today = now.astimezone(config.zone).date() if config.zone else now.date()
+    stamp_path = site_dir / CACHE_DIR / f"stamp-{digest(str(out_dir))}.json"
+    inputs = stamp.fingerprint(
+        config,
+        (config.content_dir, *theme.folders),
+        code_digest(),
+        str(out_dir),
+        str(options.drafts),
+    )
+    last = stamp.load(stamp_path)
+    if last is not None and last.still_fresh(inputs, now, today, out_dir):
+        return BuildReport(
+            out_dir=out_dir,
+            outputs=len(last.outputs),
+            written=(),
+            unchanged=len(last.outputs),
+            pruned=(),
+            parsed=0,
+            seconds=time.perf_counter() - started,
+            warnings=last.warnings,
+            **last.figures,
+        )
+
+    inventory = discover(config)
 
     strings = theme.strings_for(config.language)
     typography = Typography(
@@ -107,8 +131,7 @@ def build(options: BuildOptions) -> BuildReport:
     finally:
         cache.close()
 
-    now = options.now or build_time()
-    uses = load_uses(config, now.astimezone(config.zone).date() if config.zone else now.date())
+    uses = load_uses(config, today)
     site = assemble(config, documents, now, options.drafts, uses)
     episodes = plan_episodes(site)
     images = plan_images(site, site_dir / CACHE_DIR / "images")
@@ -135,23 +158,30 @@ def build(options: BuildOptions) -> BuildReport:
         output.discard(staged)
         raise
     jobs = sorted([*jobs, *measured], key=lambda j: j.output)
+    stamp.forget(stamp_path)  # from here on the output changes: no stamp may vouch for it
     report = output.write(jobs, staged, out_dir, manifest)
     facts_cache.save(jobs, facts)
     keep_cache(images)
+    figures = {
+        "posts": len(site.posts),
+        "pages": len(site.pages),
+        "skipped_drafts": site.skipped_drafts,
+        "skipped_future": site.skipped_future,
+        "cleaned_links": sum(p.cleaned_links for p in (*site.posts, *site.pages)),
+    }
+    span = stamp.Span.of(documents, now, today if uses else None)
+    outputs = tuple(j.output for j in jobs)
+    stamp.save(stamp_path, stamp.Stamp(inputs, span, outputs, figures, site.warnings))
     return BuildReport(
         out_dir=out_dir,
         outputs=len(jobs),
         written=report.written,
         unchanged=report.unchanged,
         pruned=report.pruned,
-        posts=len(site.posts),
-        pages=len(site.pages),
         parsed=parsed,
-        skipped_drafts=site.skipped_drafts,
-        skipped_future=site.skipped_future,
         seconds=time.perf_counter() - started,
         warnings=site.warnings,
-        cleaned_links=sum(p.cleaned_links for p in (*site.posts, *site.pages)),
+        **figures,
     )
 
 

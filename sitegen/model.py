@@ -253,10 +253,10 @@ class Site:
     """Sorted by slug."""
     years: tuple[Year, ...]
     """Newest first."""
-    calendar: dict[tuple[int, int], tuple[int, ...]]
-    """(month, day) of the local date of writing -> indexes into posts, newest first."""
     urls: dict[str, str]
     """Content key (posts/x.md) -> URL path, for every parsed document."""
+    earlier_same_day: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    """Index into posts -> the posts of the same calendar day in earlier years, newest first."""
     skipped_drafts: int = 0
     skipped_future: int = 0
     warnings: tuple[Notice, ...] = ()
@@ -271,13 +271,7 @@ class Site:
 
     def on_this_day(self, index: int) -> tuple[Post, ...]:
         """Posts written on the same calendar day as posts[index] in earlier years, newest first."""
-        post = self.posts[index]
-        same_day = self.calendar.get((post.date.month, post.date.day), ())
-        # Newest first: the entries of earlier years are the tail after this year's.
-        for k, i in enumerate(same_day):
-            if self.posts[i].date.year < post.date.year:
-                return tuple(self.posts[j] for j in same_day[k:])
-        return ()
+        return tuple(self.posts[i] for i in self.earlier_same_day.get(index, ()))
 
     @property
     def dreams(self) -> tuple[Post, ...]:

@@ -243,5 +243,5 @@ def _load_manifest(path: Path) -> dict[str, str]:
 
 
 def _save_manifest(path: Path, outputs: dict[str, str]) -> None:
-    text = json.dumps({"version": _MANIFEST_VERSION, "outputs": outputs}, sort_keys=True, indent=0)
+    text = json.dumps({"version": _MANIFEST_VERSION, "outputs": outputs}, separators=(",", ":"))
     _atomic_write(path, text.encode("utf-8"))

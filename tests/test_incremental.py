@@ -131,3 +131,54 @@ def test_progress_shows_on_a_terminal_and_nowhere_else(make_site: MakeSite) -> N
     assert "520 posts" in text
     quiet = run_cli("build", "--site", site, "--out", site / "quiet")
     assert quiet.returncode == 0 and quiet.stderr == ""
+
+
+def test_a_build_with_nothing_to_do_parses_nothing_and_says_the_same(make_site: MakeSite) -> None:
+    site = make_site(
+        {
+            "content/posts/2013-06-26-a.md": post("A", "2013-06-26T06:25:00+02:00", day=1),
+            "content/posts/2013-06-27-b.md": post("B", "2013-06-27T06:25:00+02:00", draft=True),
+        }
+    )
+    first = build_site(site)
+    again = build_site(site)
+    assert again.parsed == 0 and again.written == ()
+    assert (again.posts, again.skipped_drafts, again.outputs) == (1, 1, first.outputs)
+    assert again.warnings == first.warnings != ()  # the day that disagrees, said again
+
+
+def test_a_missing_output_or_a_new_day_is_never_skipped(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site(
+        {
+            "content/posts/2013-06-26-a.md": post("A", "2013-06-26T06:25:00+02:00"),
+            "content/posts/2020-05-01-mai.md": post("Mai", "2020-05-01T08:00:00+02:00"),
+        }
+    )
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1577836800))  # 2020-01-01: "Mai" waits
+    build_site(site)
+    (site / "output/2013/06/26/a/index.html").unlink()
+    assert build_site(site).written == ("2013/06/26/a/index.html",)
+    assert build_site(site).written == ()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1609459200))  # 2021-01-01: its day has come
+    report = build_site(site)
+    assert report.skipped_future == 0
+    assert "2020/05/01/mai/index.html" in report.written
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1577836800))  # the clock set back again
+    assert build_site(site).skipped_future == 1
+    assert not (site / "output/2020/05/01/mai/index.html").exists()
+
+
+def test_a_changed_theme_file_is_never_skipped(make_site: MakeSite) -> None:
+    site = make_site(
+        {
+            "content/posts/2013-06-26-a.md": post("A", "2013-06-26T06:25:00+02:00"),
+            "themes/eigen/theme.toml": 'extends = "default"\n',
+            "themes/eigen/static/assets/eigen.css": "body { color: black; }\n",
+        }
+    )
+    (site / "site.toml").write_text('theme = "eigen"\n' + SITE_TOML)
+    build_site(site)
+    (site / "themes/eigen/static/assets/eigen.css").write_text("body { color: navy; }\n")
+    assert build_site(site).written == ("assets/eigen.css",)

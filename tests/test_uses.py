@@ -89,6 +89,16 @@ def test_the_page_shows_items_grouped_with_costs_and_durations(site: Path) -> No
     assert '<a href="https://zwirnerei.example/zwirn">Leinenzwirn</a>' in page
 
 
+def test_durations_follow_the_day_of_the_build_even_with_nothing_else_changed(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_site(site)
+    assert "seit 14 Jahren" in text(read(site, "uses/index.html"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1830000000")  # 2027-12-28
+    assert "uses/index.html" in build_site(site).written
+    assert "seit 15 Jahren" in text(read(site, "uses/index.html"))
+
+
 def test_the_history_is_sorted_newest_first(site: Path) -> None:
     build_site(site)
     history = re.findall(r"<li><time[^>]*>([^<]*)</time>: ([^<(]*)", read(site, "uses/index.html"))
