@@ -6,7 +6,7 @@ import datetime as dt
 import posixpath
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
@@ -376,17 +376,9 @@ def _dream_block(body: str, first_line: int, shown: str) -> tuple[str, int, str,
     if start is None or opening is None:
         return None
     closing = re.compile(rf"^ {{0,3}}:{{{len(opening.group(1))},}}\s*$")
-    fence = ""
-    for i in range(start + 1, len(lines)):
-        line = lines[i]
-        marker = _CODE_FENCE.match(line)
-        if fence:
-            # A ::: line inside fenced code belongs to the code, not to the block.
-            if marker and marker.group(1).startswith(fence) and not line.strip().strip(fence[0]):
-                fence = ""
-        elif marker:
-            fence = marker.group(1)
-        elif closing.match(line):
+    # A ::: line inside fenced code belongs to the code, not to the block.
+    for i, line in _outside_code(lines, start + 1):
+        if closing.match(line):
             dream = "\n".join(lines[start + 1 : i])
             return dream, first_line + start + 1, "\n".join(lines[i + 1 :]), first_line + i + 1
     raise ContentError(
@@ -398,18 +390,23 @@ def _dream_block(body: str, first_line: int, shown: str) -> tuple[str, int, str,
 
 def _stray_dream_blocks(body: str, first_line: int) -> list[int]:
     """Lines of `::: dream` below the top of the body, outside code: shown as plain text."""
-    found: list[int] = []
+    lines = _outside_code(body.split("\n"))
+    return [first_line + i for i, line in lines if _DREAM_OPEN.match(line)]
+
+
+def _outside_code(lines: list[str], start: int = 0) -> Iterator[tuple[int, str]]:
+    """(index, line) from `start` on of every line that is neither a code fence nor inside one."""
     fence = ""
-    for i, line in enumerate(body.split("\n")):
+    for i in range(start, len(lines)):
+        line = lines[i]
         marker = _CODE_FENCE.match(line)
         if fence:
             if marker and marker.group(1).startswith(fence) and not line.strip().strip(fence[0]):
                 fence = ""
         elif marker:
             fence = marker.group(1)
-        elif _DREAM_OPEN.match(line):
-            found.append(first_line + i)
-    return found
+        else:
+            yield i, line
 
 
 _STRAY_DREAM = (
