@@ -9,7 +9,7 @@ command, `sitegen serve --port 0`, runs as its own process; headless Chromium
 (Debian's, driven by Playwright) opens the newest post. Each run appends a sentence to
 that post's Markdown and times, from just before the write until the reloaded page's
 first paint (the browser's own clock): the watcher's event, the quiet period that
-gathers a burst of saves (100 ms), the rebuild, the event to the browser, its reload
+gathers a burst of saves (50 ms), the rebuild, the event to the browser, its reload
 and its rendering. Beside it: the server's own rebuild time (from its terminal line),
 the moment the browser began to reload, and when the harness saw the text (which adds
 Playwright's polling across the navigation).

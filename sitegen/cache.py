@@ -28,6 +28,10 @@ Entry = tuple[str, str, str, str, str, str]
 """A cache row: key, version, stat, source digest, JSON of the post, its HTML body."""
 
 
+_DECODED: dict[tuple[str, str, str], Post] = {}
+"""Posts decoded from the cache in this process, by schema and version, file and its digest."""
+
+
 class ParseCache:
     """Parsed posts by content key; `lookup` answers only for an unchanged source."""
 
@@ -60,10 +64,15 @@ class ParseCache:
             self.pending.append(
                 (document.source.rel, self.version, stat_key(document), source_digest, data, html)
             )
-        # The body is stored as it is, outside the JSON: decoding it is most of the cost.
-        fields = json.loads(data)
-        fields["html"] = html
-        return typing.cast(Post, _decode(Post, fields))
+        # A long-lived process (`sitegen serve`) decodes each stored post once.
+        memo = (self.version, document.source.rel, source_digest)
+        post = _DECODED.get(memo)
+        if post is None:
+            # The body is stored as it is, outside the JSON: decoding it is most of the cost.
+            fields = json.loads(data)
+            fields["html"] = html
+            post = _DECODED[memo] = typing.cast(Post, _decode(Post, fields))
+        return post
 
     def entry(self, document: Document, post: Post) -> Entry:
         """The row that stores `post`; made apart from `store` so workers can make it."""

@@ -162,6 +162,7 @@ class _Renderer:
         self.env.filters["dream"] = self.dream
         self.env.filters["money_total"] = lambda total: self.money(total[1], total[0])
         self.metas = {p.key: digest(self._meta(p)) for p in (*site.posts, *site.pages)}
+        self.feed_bodies: dict[str, str] = {}
         # What every page shows of the whole site: the navigation and the footer.
         self.base_key = digest(
             _CACHE_VERSION,
@@ -441,8 +442,14 @@ class _Renderer:
     # What the feeds need -------------------------------------------------
 
     def feed_body(self, post: Post) -> str:
-        """The post as its page shows it: diary line, dream, cover and text (site-relative URLs)."""
-        return self.render("partials/feed_item.html", post.source, {"post": post}).decode("utf-8")
+        """The post as its page shows it: diary line, dream, cover and text (site-relative URLs).
+
+        Kept per post: a post stands in the site's feeds and in each of its tags' feeds.
+        """
+        if post.key not in self.feed_bodies:
+            made = self.render("partials/feed_item.html", post.source, {"post": post})
+            self.feed_bodies[post.key] = made.decode("utf-8")
+        return self.feed_bodies[post.key]
 
     def item_key(self, post: Post) -> str:
         """Changes when anything a feed shows of the post does."""

@@ -40,7 +40,7 @@ class ServeOptions:
     drafts: bool = False
     poll: bool = False
     """Poll the files instead of waiting for the system's change events."""
-    quiet: float = 0.1
+    quiet: float = 0.05
     """Seconds without a change before a rebuild starts: one rebuild for a burst of saves."""
 
 
