@@ -18,6 +18,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 import tinycss2
 from lxml import etree
 
+from .text import srcset_urls
+
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 CSS_SUFFIXES = (".css",)
 XML_SUFFIXES = (".xml", ".svg", ".rss", ".atom", ".xsl")
@@ -70,7 +72,6 @@ _SRCSETS = {("img", "srcset"), ("source", "srcset"), ("link", "imagesrcset")}
 # What counts towards a page's weight: the files a browser loads to show it.
 _WEIGHED = {("img", "src"), ("link", "href"), ("input", "src")}
 _SCRIPT_TYPES = ("", "module", "text/javascript", "application/javascript", "text/ecmascript")
-_CANDIDATE = re.compile(r"\s*([^\s,]+)(?:\s+[^,]*)?(?:,|$)")
 _REFRESH_URL = re.compile(r"""^\s*\d*(?:\.\d*)?\s*[;,]?\s*(?:url\s*=\s*)?['"]?([^'"]*)""", re.I)
 
 # Feeds: (element, attribute) whose URL a feed reader or podcast app fetches by itself.
@@ -156,9 +157,8 @@ class _Found:
             self.loads.add(own)
 
     def srcset(self, what: str, value: str, line: int) -> None:
-        for m in _CANDIDATE.finditer(value):
-            if m.group(1):
-                self.request(what, m.group(1), line)
+        for url in srcset_urls(value):
+            self.request(what, url, line)
 
     def link(self, raw: str) -> None:
         """A link the reader may follow: counted by host, never a violation."""

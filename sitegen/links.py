@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import os
 import posixpath
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from .text import srcset_urls
+
 # Attributes whose value is one URL, and those holding candidate lists.
 _URL_ATTRS = {"href", "src", "poster", "data", "action", "cite"}
 _SRCSET_ATTRS = {"srcset", "imagesrcset"}
-_CANDIDATE = re.compile(r"\s*([^\s,]+)(?:\s+[^,]*)?(?:,|$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +105,4 @@ class _Collector(HTMLParser):
             elif name in _URL_ATTRS and not (tag == "link" and ("rel", "canonical") in attrs):
                 self.refs.append((name, value))
             elif name in _SRCSET_ATTRS:
-                self.refs.extend(
-                    (name, m.group(1)) for m in _CANDIDATE.finditer(value) if m.group(1)
-                )
+                self.refs.extend((name, url) for url in srcset_urls(value))

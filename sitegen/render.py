@@ -61,14 +61,6 @@ class Listing:
     """The listing's own feed (a tag's), for autodiscovery."""
 
 
-_TRANSPARENCY = {"de": "transparenz/"}
-
-
-def transparency_url(language: str) -> str:
-    """Where the transparency page lives: /transparenz/ in German, /transparency/ elsewhere."""
-    return _TRANSPARENCY.get(language.split("-")[0], "transparency/")
-
-
 class Plan:
     """Every output of the site as a job with its content key.
 
@@ -95,7 +87,7 @@ class Plan:
         site = self.site
         dates = [d for p in (*site.posts, *site.pages) if (d := p.updated or p.date)]
         newest = max(dates, key=lambda d: d.astimezone(dt.UTC)) if dates else None
-        url = transparency_url(site.config.language)
+        url = self.renderer.transparency_url
         key = digest(self.renderer.base_key, repr(figures), __version__, repr(newest))
         job = self.renderer._page(
             f"{url}index.html",
@@ -130,6 +122,9 @@ class _Renderer:
         # The dreams page's URL is a theme string too: /traeume/, /dreams/, /reves/.
         slug = slugify(self.strings.get("dreams_slug", "")) or "dreams"
         self.dreams_url = f"{slug}/" if self.dreams else ""
+        # So is the transparency page's: /transparenz/, /transparency/.
+        slug = slugify(self.strings.get("transparency_slug", "")) or "transparency"
+        self.transparency_url = f"{slug}/"
         self.env.globals.update(
             site=site,
             config=self.config,
@@ -147,7 +142,7 @@ class _Renderer:
             site_feeds=feed_links(self.config),
             clock=_clock,
             iso_duration=_iso_duration,
-            transparency_url=transparency_url(self.config.language),
+            transparency_url=self.transparency_url,
             number=self.number,
             size=self.size,
             output_url=lambda output: output.removesuffix("index.html"),
@@ -503,7 +498,7 @@ class _Renderer:
         ]
         if self.site.uses is not None:
             entries.append((self.abs_url("uses/"), None))
-        entries.append((self.abs_url(transparency_url(self.config.language)), None))
+        entries.append((self.abs_url(self.transparency_url), None))
         lines = [
             '<?xml version="1.0" encoding="UTF-8"?>',
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',

@@ -75,3 +75,11 @@ def digest(*parts: str | bytes) -> str:
 def count(number: int, singular: str, plural: str | None = None) -> str:
     """ "1 file", "2 files": a number with its noun in the right form."""
     return f"{number} {singular if number == 1 else plural or singular + 's'}"
+
+
+_SRCSET_CANDIDATE = re.compile(r"\s*([^\s,]+)(?:\s+[^,]*)?(?:,|$)")
+
+
+def srcset_urls(value: str) -> list[str]:
+    """The URL of each candidate in a srcset attribute ("a.jpg 480w, b.jpg 960w")."""
+    return [m.group(1) for m in _SRCSET_CANDIDATE.finditer(value) if m.group(1)]
