@@ -40,8 +40,8 @@ class Staged:
     """Outputs whose job ran this build (their key changed or their file was missing)."""
     total: int
     """How many jobs the staged rounds hold."""
-    previous: frozenset[str]
-    """Outputs of the last build into this folder; empty when unknown."""
+    previous: dict[str, str]
+    """Output -> key, as the last build into this folder left them; empty when unknown."""
 
     @property
     def complete(self) -> bool:
@@ -78,7 +78,8 @@ def produce(
 
     With `joining`, the jobs are a further round staged into that round's folder.
     """
-    previous = _load_manifest(manifest_path)
+    # A further round reads the manifest the first round read.
+    previous = joining.previous if joining is not None else _load_manifest(manifest_path)
     base = f"{out_dir}{os.sep}"
     stale = [
         j for j in jobs if previous.get(j.output) != j.key or not os.path.isfile(base + j.output)
@@ -108,7 +109,7 @@ def produce(
         files += joining.files
         ran |= joining.ran
     total = len(jobs) + (joining.total if joining else 0)
-    return Staged(folder, out_dir, tuple(sorted(files)), frozenset(ran), total, frozenset(previous))
+    return Staged(folder, out_dir, tuple(sorted(files)), frozenset(ran), total, previous)
 
 
 def discard(staged: Staged) -> None:
@@ -202,10 +203,10 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def _prune(out_dir: Path, wanted: set[str], previous: frozenset[str]) -> list[str]:
+def _prune(out_dir: Path, wanted: set[str], previous: dict[str, str]) -> list[str]:
     """Delete outputs no job made: those of the last build, or all found when it is unknown."""
     if previous:
-        gone = sorted(previous - wanted)
+        gone = sorted(previous.keys() - wanted)
     else:
         prefix = len(str(out_dir)) + 1
         found = (
