@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -45,11 +46,12 @@ def assemble(
     by_day: dict[tuple[int, int], list[int]] = defaultdict(list)
     for index, post in enumerate(posts):
         by_day[post.date.month, post.date.day].append(index)
-        slugs = {slugify(name) or "tag": name for name in reversed(post.tags)}
+        slugs = {slugify(name): name for name in reversed(post.tags)}
         for slug, name in slugs.items():
             names.setdefault(slug, name)
             by_tag[slug].append(index)
         by_year[post.date.year].append(index)
+    _check_tag_slugs(posts)
     tags = tuple(Tag(names[s], s, tuple(by_tag[s])) for s in sorted(by_tag))
     years = tuple(Year(y, tuple(by_year[y])) for y in sorted(by_year, reverse=True))
     return Site(
@@ -110,6 +112,40 @@ def _check_links(
                 )
     if errors:
         raise BuildErrors(errors)
+
+
+def _check_tag_slugs(posts: tuple[Post, ...]) -> None:
+    """Stop when a tag has no page address, or two tags would share one ("C++" and "C#")."""
+    errors: list[SitegenError] = []
+    first: dict[str, tuple[str, Post]] = {}
+    reported: set[tuple[str, str]] = set()
+    for post in reversed(posts):  # oldest first: the tag that came first is named first
+        for name in post.tags:
+            slug = slugify(name)
+            if not slug:
+                errors.append(
+                    ContentError(
+                        f"the tag {name!r} has no letter or digit to name its page", post.source
+                    )
+                )
+                continue
+            other, where = first.setdefault(slug, (name, post))
+            if _same_tag(other) != _same_tag(name) and (slug, _same_tag(name)) not in reported:
+                reported.add((slug, _same_tag(name)))  # once for each pair, not for each post
+                errors.append(
+                    ContentError(
+                        f"the tag {name!r} would share the page /tags/{slug}/ with the tag "
+                        f"{other!r} of {where.source}; rename one of them",
+                        post.source,
+                    )
+                )
+    if errors:
+        raise BuildErrors(errors)
+
+
+def _same_tag(name: str) -> str:
+    # "Reise" and "reise" are one tag written two ways; "C++" and "C#" are two.
+    return unicodedata.normalize("NFC", name).casefold()
 
 
 def _check_unique_urls(documents: list[Post]) -> None:

@@ -12,7 +12,7 @@ from . import __version__, audit
 from .build import BuildOptions, build
 from .config import load_config
 from .errors import BuildErrors, SitegenError, display_path
-from .links import check_links
+from .links import built_base_url, check_links
 from .wordpress.diary import DREAM_PHRASES
 
 # The commands other than `build` import what they need when they run: a build
@@ -45,6 +45,8 @@ def _build(args: argparse.Namespace) -> int:
     )
     for notice in report.warnings:
         print(notice, file=sys.stderr)
+    if args.base_url is None:
+        _warn_placeholder(load_config(args.site.resolve()).base_url)
     print(report.summary())
     return 0
 
@@ -52,10 +54,13 @@ def _build(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from . import feedcheck
 
-    config = load_config(args.site.resolve(), args.base_url)
     out_dir = args.out or args.site / "output"
     if not (out_dir / "index.html").is_file():
         raise SitegenError(f"{out_dir}: no built site here; run `sitegen build` first")
+    # The site is checked for the address it was built for, which may be another than
+    # site.toml's (`build --base-url`): its front page names it.
+    config = load_config(args.site.resolve(), args.base_url or built_base_url(out_dir))
+    _warn_placeholder(config.base_url)
     problems = [
         *((p.page, p.message) for p in check_links(out_dir, config.base_url)),
         *((p.feed, p.message) for p in feedcheck.check_feeds(out_dir, config.base_url)),
@@ -74,6 +79,17 @@ def _check(args: argparse.Namespace) -> int:
         "and no page contacts another host"
     )
     return 0
+
+
+def _warn_placeholder(base_url: str) -> None:
+    from .scaffold import PLACEHOLDER_BASE_URL
+
+    if base_url == PLACEHOLDER_BASE_URL:
+        print(
+            f"warning: base_url is still {PLACEHOLDER_BASE_URL}, the placeholder `sitegen init` "
+            "wrote; set it in site.toml to the address the site is published at",
+            file=sys.stderr,
+        )
 
 
 def _new(args: argparse.Namespace) -> int:
@@ -101,11 +117,11 @@ def _port(text: str) -> int:
 
 
 def _init(args: argparse.Namespace) -> int:
-    from .scaffold import create_site
+    from .scaffold import PUBLISH, create_site
 
-    created = create_site(args.dir, language=args.language)
-    print(f"created a new site in {created}")
-    print(f"next: sitegen build --site {created}")
+    created = create_site(args.dir, language=args.language, publish=args.publish)
+    print(f"created a new site in {created}, published by {PUBLISH[args.publish]}")
+    print(f'next: sitegen new "Title" --site {created}, then sitegen build --site {created}')
     return 0
 
 
@@ -242,6 +258,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--language", default="en", choices=["de", "en"], help="the site's language (default: en)"
+    )
+    p.add_argument(
+        "--publish",
+        default="github-pages",
+        choices=["github-pages", "ssh", "forgejo"],
+        help="the workflow that publishes the site: GitHub Pages, any web space over SSH "
+        "(rsync, from GitHub Actions) or Codeberg Pages with Forgejo Actions "
+        "(default: github-pages)",
     )
     p.set_defaults(run=_init)
     _import_parser(commands)

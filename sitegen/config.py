@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import babel
 
 from .errors import ConfigError, display_path
+from .text import toml_problem
 
 SITE_FILE = "site.toml"
 
@@ -31,7 +32,13 @@ class Author:
 @dataclass(frozen=True, slots=True)
 class Diary:
     day_zero: dt.date | None = None
-    """Day N of the diary is counted from this date (day 0)."""
+    """Day N of the diary is counted from this date: it is day 0, the next day is day 1."""
+
+    def day_of(self, date: dt.date) -> int | None:
+        """The diary day of `date`, 1 or more; None before the diary began or without one."""
+        if self.day_zero is None or date <= self.day_zero:
+            return None
+        return (date - self.day_zero).days
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +177,8 @@ def load_config(site_dir: Path, base_url: str | None = None) -> Config:
     """Read SITE_DIR/site.toml; `base_url` (from the command line) overrides the file."""
     path = Path(display_path(site_dir / SITE_FILE))
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        raw = tomllib.loads(text)
     except FileNotFoundError:
         raise ConfigError(
             path, ["no site.toml here; create a site with `sitegen init DIR`"]
@@ -178,7 +186,8 @@ def load_config(site_dir: Path, base_url: str | None = None) -> Config:
     except UnicodeDecodeError as e:
         raise ConfigError(path, [f"not UTF-8 text ({e.reason})"]) from None
     except tomllib.TOMLDecodeError as e:
-        raise ConfigError(_with_line(path, str(e)), [_without_position(str(e))]) from None
+        message, line = toml_problem(e, text)
+        raise ConfigError(path if line is None else f"{path}:{line}", [message]) from None
     if base_url is not None:
         raw["base_url"] = base_url
     problems: list[str] = []
@@ -423,12 +432,3 @@ def _value(hint: Any, raw: Any, where: str, problems: list[str]) -> Any:
 
 def _join(where: str, key: str) -> str:
     return f"{where}.{key}" if where else key
-
-
-def _with_line(path: Path, message: str) -> str:
-    m = re.search(r"at line (\d+)", message)
-    return f"{path}:{m.group(1)}" if m else str(path)
-
-
-def _without_position(message: str) -> str:
-    return re.sub(r"\s*\(at line \d+, column \d+\)", "", message) or message

@@ -60,6 +60,19 @@ def check_links(out_dir: Path, base_url: str) -> list[Problem]:
     return problems
 
 
+def built_base_url(out_dir: Path) -> str | None:
+    """The address a built site was built for: its front page's canonical URL, if any."""
+    try:
+        text = (out_dir / "index.html").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    collector = _Collector()
+    collector.feed(text)
+    collector.close()
+    canonical = collector.canonical
+    return canonical if canonical and urlsplit(canonical).scheme in ("http", "https") else None
+
+
 def _html_files(out_dir: Path) -> Iterator[str]:
     for root, dirs, names in os.walk(out_dir):
         dirs.sort()
@@ -95,8 +108,11 @@ class _Collector(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.ids: set[str] = set()
         self.refs: list[tuple[str, str]] = []
+        self.canonical: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "link" and ("rel", "canonical") in attrs:
+            self.canonical = dict(attrs).get("href")
         for name, value in attrs:
             if value is None:
                 continue

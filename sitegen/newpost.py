@@ -51,9 +51,9 @@ def new_post(
     ]
     if location.strip():
         lines.append(f"location = {_toml_string(location.strip())}")
-    zero = config.diary.day_zero
-    if zero is not None and when.date() >= zero:
-        lines.append(f"day = {(when.date() - zero).days}")
+    day = config.diary.day_of(when.date())
+    if day is not None:
+        lines.append(f"day = {day}")
     lines += ["+++", "", ""]
     if bundle:
         target = posts / name / "index.md"

@@ -16,7 +16,7 @@ from . import markdown
 from .config import Config
 from .errors import ContentError, display_path
 from .model import Document, ImageRef, Notice, Post, Ref
-from .text import digest, plain_text, shorten, slugify
+from .text import digest, plain_text, shorten, slugify, toml_problem
 
 _DATE_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-?")
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
@@ -247,9 +247,7 @@ def split_front_matter(text: str, shown: str) -> FrontMatter:
         try:
             values = tomllib.loads(raw)
         except tomllib.TOMLDecodeError as e:
-            m = re.search(r"\(at line (\d+), column \d+\)", str(e))
-            line = int(m.group(1)) + 1 if m else 1
-            message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(e))
+            message, line = toml_problem(e, raw, first_line=2)
             raise ContentError(f"front matter is not valid TOML: {message}", shown, line) from None
     else:
         try:
@@ -350,19 +348,16 @@ def _day(
     notices: list[Notice],
 ) -> int | None:
     given: int | None = values.get("day")
-    zero = config.diary.day_zero
-    if zero is None or date is None:
-        return given
-    counted = (date.date() - zero).days
-    if counted < 0:
-        return given  # written before the diary began
+    counted = None if date is None else config.diary.day_of(date.date())
+    if date is None or counted is None:
+        return given  # no diary, or written before it began
     if given is not None and given != counted:
         notices.append(
             Notice(
                 shown,
                 fm.line_of("day"),
                 f"day = {given}, but {date.date()} is day {counted} "
-                f"counted from day_zero {zero}; showing {given}",
+                f"counted from day_zero {config.diary.day_zero}; showing {given}",
             )
         )
     return given if given is not None else counted

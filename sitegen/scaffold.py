@@ -2,22 +2,35 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import zoneinfo
+from importlib import resources
 from pathlib import Path
 
-from . import __version__
+from . import DISTRIBUTION, __version__
 from .errors import SitegenError
+
+PLACEHOLDER_BASE_URL = "https://example.invalid/"
+"""The address `init` writes: a name reserved never to exist (RFC 2606)."""
+
+PUBLISH = {
+    "github-pages": ".github/workflows/publish.yml",
+    "ssh": ".github/workflows/publish.yml",
+    "forgejo": ".forgejo/workflows/publish.yml",
+}
+"""Where each kind of publishing keeps the workflow `init` writes."""
 
 _SITE_TOML = """\
 # The settings of this site. sitegen's README explains every key.
 
 title = "{title}"
 description = "{description}"
-# Where the site is published. Every link honours its path, so a site at
-# https://user.github.io/blog/ works. The publishing workflow passes GitHub
-# Pages' own address with --base-url, so this one is for local builds.
-base_url = "https://example.org/"
+# Where the site is published: every link honours its path, so a site at
+# https://user.github.io/blog/ works. Replace this placeholder (builds warn
+# until you do). {base_url_note}
+base_url = "{placeholder}"
 # de or en: the language of dates and of the theme's words.
 language = "{language}"
 # For dates written without a UTC offset, and for `sitegen new`.
@@ -33,8 +46,9 @@ name = "{author}"
 email = ""
 
 [diary]
-# Day N of the diary is counted from this date.
-day_zero = {today}
+# Day N of the diary is counted from this date, day 0: the day after it is Tag 1
+# (Day 1). `sitegen init` wrote the day before the first entry.
+day_zero = {day_zero}
 
 [images]
 # Widths in pixels in which every photo is published (never enlarged).
@@ -144,74 +158,43 @@ _USES_TOML = {
 """,
 }
 
-_WORKFLOW = """\
-# Builds the site and publishes it with GitHub Pages, on every push to main and
-# once a day, so that posts dated in the future appear on their day.
-# In the repository's settings, choose Pages > Source: GitHub Actions.
-name: Publish
-
-on:
-  push:
-    branches: [main]
-  schedule:
-    - cron: "23 4 * * *"
-  workflow_dispatch:
-
-permissions:
-  contents: read
-  pages: write
-  id-token: write
-
-concurrency:
-  group: pages
-  cancel-in-progress: false
-
-jobs:
-  build:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.12"
-      - name: Install sitegen
-        run: pip install "sitegen=={version}"
-      # Parsed posts and image variants are kept between runs: only what
-      # changed is built again.
-      - uses: actions/cache@v4
-        with:
-          path: .sitegen-cache
-          key: sitegen-${{{{ runner.os }}}}-${{{{ hashFiles('site.toml', 'content/**') }}}}
-          restore-keys: sitegen-${{{{ runner.os }}}}-
-      - id: pages
-        uses: actions/configure-pages@v5
-      - name: Build
-        run: sitegen build --base-url "${{{{ steps.pages.outputs.base_url }}}}/"
-      - uses: actions/upload-pages-artifact@v3
-        with:
-          path: output
-
-  deploy:
-    needs: build
-    runs-on: ubuntu-latest
-    environment:
-      name: github-pages
-      url: ${{{{ steps.deployment.outputs.page_url }}}}
-    steps:
-      - id: deployment
-        uses: actions/deploy-pages@v4
-"""
+_BASE_URL_NOTES = {
+    "github-pages": "The publishing workflow passes\n# GitHub Pages' own address with --base-url.",
+    "ssh": "The publishing workflow refuses to\n# publish with the placeholder.",
+    "forgejo": "Codeberg Pages serves the site at\n# https://USER.codeberg.page/REPOSITORY/.",
+}
+# A machine that says only "UTC" was most likely never told where it is.
+_UNSET_ZONES = {"UTC", "UCT", "GMT", "Universal", "Zulu", "Greenwich"}
 
 
-def create_site(folder: Path, language: str = "en", now: dt.datetime | None = None) -> Path:
-    """Create a new site in `folder`, which must be empty or absent; return its path."""
+def create_site(
+    folder: Path,
+    language: str = "en",
+    now: dt.datetime | None = None,
+    publish: str = "github-pages",
+    timezone: str | None = None,
+) -> Path:
+    """Create a new site in `folder`, which must be empty or absent; return its path.
+
+    The site's time zone is `timezone`, else this computer's, else the language's usual one.
+    """
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise SitegenError(f"{folder} already exists and is not empty; choose a new folder")
-    texts = _TEXTS[language]
+    texts = {
+        **_TEXTS[language],
+        "timezone": timezone or machine_timezone() or _TEXTS[language]["timezone"],
+    }
     zone = zoneinfo.ZoneInfo(texts["timezone"])
     now = (now or dt.datetime.now(dt.UTC)).astimezone(zone).replace(second=0, microsecond=0)
+    site_toml = _SITE_TOML.format(
+        language=language,
+        day_zero=(now.date() - dt.timedelta(days=1)).isoformat(),
+        placeholder=PLACEHOLDER_BASE_URL,
+        base_url_note=_BASE_URL_NOTES[publish],
+        **texts,
+    )
     files = {
-        "site.toml": _SITE_TOML.format(language=language, today=now.date().isoformat(), **texts),
+        "site.toml": site_toml,
         f"content/posts/{now:%Y-%m-%d}-{texts['post_slug']}.md": (
             f"+++\n{texts['post']}\ndate = {now.isoformat()}\n+++\n\n{texts['post_body']}"
         ),
@@ -219,10 +202,40 @@ def create_site(folder: Path, language: str = "en", now: dt.datetime | None = No
         "content/uses.toml": _USES_TOML[language],
         "content/static/.gitkeep": "",
         ".gitignore": _GITIGNORE,
-        ".github/workflows/publish.yml": _WORKFLOW.format(version=__version__),
+        PUBLISH[publish]: workflow(publish),
     }
     for rel, text in files.items():
         path = folder / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return folder
+
+
+def workflow(publish: str) -> str:
+    """The publishing workflow for `publish`, installing the sitegen that writes it."""
+    text = resources.files(__package__).joinpath(f"workflows/{publish}.yml").read_text("utf-8")
+    requirement = f"{DISTRIBUTION}=={__version__}"
+    return text.replace("@REQUIREMENT@", requirement).replace("@PLACEHOLDER@", PLACEHOLDER_BASE_URL)
+
+
+def machine_timezone() -> str | None:
+    """The name of this computer's time zone (from TZ or /etc/localtime), unless only UTC."""
+    found: list[str] = []
+    if tz := os.environ.get("TZ", "").removeprefix(":"):
+        found.append(tz)
+    # Either may be missing (Windows, some containers): then the next one tells.
+    with contextlib.suppress(OSError):
+        found.append(os.readlink("/etc/localtime"))
+    with contextlib.suppress(OSError):
+        found.append(Path("/etc/timezone").read_text(encoding="utf-8").strip())
+    for name in found:
+        # "/usr/share/zoneinfo/Europe/Berlin" or "../usr/share/zoneinfo/Europe/Berlin"
+        name = name.rpartition("zoneinfo/")[2]
+        if name.removeprefix("Etc/") in _UNSET_ZONES or not name:
+            return None
+        try:
+            zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            continue
+        return name
+    return None

@@ -5,7 +5,10 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+import tomllib
 import unicodedata
+
+from anyascii import anyascii
 
 # Letters that Unicode decomposition would flatten wrongly (ü -> u) or drop (ß, ø).
 _TRANSLITERATE = str.maketrans(
@@ -34,18 +37,41 @@ _TRANSLITERATE = str.maketrans(
         "ı": "i",
     }
 )
-_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+# Scripts with an established romanisation that readers of the script use in addresses
+# themselves (ISO 9 and national standards for Cyrillic, ELOT 743 for Greek): these become
+# ASCII. Letters of other scripts stay as they are: Chinese has no spaces to romanise by
+# word, kanji read differently in Japanese, and Arabic or Hebrew without vowels is unreadable.
+_ROMANISED = ("LATIN", "GREEK", "CYRILLIC", "ARMENIAN", "GEORGIAN")
+# ου is one vowel: "ou" as on Greek passports (ELOT 743), where letter by letter gives "oy".
+_GREEK_OU = re.compile("[οΟ][υύΥΎ]")
+_SEPARATORS = re.compile("[^0-9a-z\u0080-\U0010ffff]+")
 _TAG = re.compile(r"<[^>]+>")
 _BLOCK_END = re.compile(r"</(p|li|h[1-6]|blockquote|td|th|pre|div|section)>|<br\s*/?>", re.I)
 _SPACE = re.compile(r"\s+")
 
 
 def slugify(text: str) -> str:
-    """Turn a title into a readable ASCII slug: "Über uns" -> "ueber-uns"."""
+    """Turn a title into a readable slug: "Über uns" -> "ueber-uns", "Καλημέρα" -> "kalimera".
+
+    Latin, Greek, Cyrillic, Armenian and Georgian letters become ASCII; letters of other
+    scripts are kept ("你好世界" stays), so that every title with a letter or digit has a slug.
+    """
     # NFC first: file names from macOS arrive decomposed ("u" + combining diaeresis).
     text = unicodedata.normalize("NFC", text).translate(_TRANSLITERATE)
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return _NOT_SLUG.sub("-", ascii_text.lower()).strip("-")
+    text = _GREEK_OU.sub("ou", text)
+    words = "".join(_romanise(char) for char in text).lower()
+    return "-".join(word for word in _SEPARATORS.split(words) if word)
+
+
+def _romanise(char: str) -> str:
+    """A character as it stands in a slug: ASCII, kept as it is, or a space between words."""
+    if char.isascii():
+        return char
+    category = unicodedata.category(char)[0]
+    name = unicodedata.name(char, "")
+    if category in "LM" and not name.startswith((*_ROMANISED, "MODIFIER LETTER", "COMBINING")):
+        return char
+    return anyascii(char) if category in "LMN" else " "
 
 
 def plain_text(fragment: str) -> str:
@@ -83,3 +109,30 @@ _SRCSET_CANDIDATE = re.compile(r"\s*([^\s,]+)(?:\s+[^,]*)?(?:,|$)")
 def srcset_urls(value: str) -> list[str]:
     """The URL of each candidate in a srcset attribute ("a.jpg 480w, b.jpg 960w")."""
     return [m.group(1) for m in _SRCSET_CANDIDATE.finditer(value) if m.group(1)]
+
+
+_TOML_AT = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)")
+
+
+def toml_problem(
+    error: tomllib.TOMLDecodeError, text: str, first_line: int = 1
+) -> tuple[str, int | None]:
+    """A TOML syntax error as a message quoting its line, a caret under the column; and the line.
+
+    `first_line` is the line of the file on which `text` begins (front matter: 2).
+    """
+    message = str(error)
+    found = _TOML_AT.search(message)
+    what = _TOML_AT.sub("", message)
+    if found is None or found.group(1) is None:
+        return f"{what} at the end of the text (something opened is never closed)", None
+    number, column = int(found.group(1)), int(found.group(2))
+    lines = text.split("\n")
+    quoted = lines[number - 1] if number <= len(lines) else ""
+    # Tabs stay tabs under the quote, so that the caret lines up in any terminal.
+    indent = "".join(c if c == "\t" else " " for c in quoted[: column - 1])
+    rest = quoted[column - 1 :]
+    hint = ""
+    if what == "Invalid value" and rest[:1].isalpha() and not rest.startswith(("true", "false")):
+        hint = ' text goes in quotes: "..."'
+    return f"{what} (column {column}):\n    {quoted}\n    {indent}^{hint}", first_line + number - 1

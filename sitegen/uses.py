@@ -16,6 +16,7 @@ from typing import Any
 from .config import Config, convert_table
 from .errors import BuildErrors, ContentError, display_path
 from .model import UseItem, Uses
+from .text import toml_problem
 from .tracking import clean_url
 
 USES_FILE = "uses.toml"
@@ -44,9 +45,7 @@ def load_uses(config: Config, today: dt.date) -> Uses | None:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        m = re.search(r"\(at line (\d+), column \d+\)", str(e))
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(e))
-        line = int(m.group(1)) if m else None
+        message, line = toml_problem(e, text)
         raise ContentError(f"not valid TOML: {message}", shown, line) from None
     lines = _Lines(text)
     problems: list[tuple[str, int | None]] = []

@@ -73,6 +73,10 @@ class Outside:
 
 @contextlib.contextmanager
 def chromium() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        from .conftest import missing
+
+        missing("Chromium, which the browser tests drive", "apt-get install chromium")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
         try:

@@ -10,6 +10,7 @@ import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -102,6 +103,19 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     }
 
 
+def under_ci() -> bool:
+    """True where CI=true: there .ci/run has installed every tool the tests use."""
+    return os.environ.get("CI", "").lower() not in ("", "0", "false")
+
+
+def missing(what: str, install: str) -> NoReturn:
+    """A tool the test needs is not here: fail under CI, else skip saying how to install it."""
+    message = f"{what} is missing; install it with: {install}"
+    if under_ci():
+        pytest.fail(f"{message} (.ci/run does)")
+    pytest.skip(message)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/expected")
 
@@ -134,10 +148,10 @@ def check_html(folder: Path) -> str:
     """Run the W3C Nu HTML checker over every page of a built site; return its report."""
     vnu = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
     java = shutil.which("java")
-    if not (vnu.exists() and java):
-        if os.environ.get("CI"):
-            pytest.fail("the HTML checker is missing: run `npm install` (and install Java)")
-        pytest.skip("the HTML checker is not installed: run `npm install`")
+    if java is None:
+        missing("Java, which runs the HTML checker", "apt-get install default-jre-headless")
+    if not vnu.exists():
+        missing("the HTML checker (vnu.jar)", "npm install --no-audit --no-fund")
     ignored = _FILE_ORIGIN_ARTEFACT
     if only_data_blocks(folder):
         ignored = f"{ignored}|{_DATA_BLOCK_ARTEFACT}"
@@ -164,9 +178,7 @@ def make_audio(path: Path, seconds: float, frequency: int = 440) -> Path:
     """A real audio file made with SoX, its format chosen by the suffix (mp3, ogg, flac, wav)."""
     sox = shutil.which("sox")
     if sox is None:
-        if os.environ.get("CI"):
-            pytest.fail("SoX is missing: .ci/run installs it (apt-get install sox libsox-fmt-mp3)")
-        pytest.skip("SoX is not installed: apt-get install sox libsox-fmt-mp3")
+        missing("SoX, which makes the test audio", "apt-get install sox libsox-fmt-mp3")
     path.parent.mkdir(parents=True, exist_ok=True)
     # A low sample rate keeps the files small; the length is what the tests measure.
     subprocess.run(

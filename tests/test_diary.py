@@ -11,7 +11,6 @@ import tomllib
 import zoneinfo
 from pathlib import Path
 
-import pytest
 from bs4 import BeautifulSoup, Tag
 
 from .conftest import (
@@ -19,6 +18,7 @@ from .conftest import (
     MakeSite,
     build_site,
     check_html,
+    missing,
     only_data_blocks,
     post,
     read,
@@ -380,7 +380,7 @@ def test_the_csp_leaves_json_ld_alone_and_the_checker_accepts_it(
     assert "Warning" not in report, report
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
-        pytest.skip("no Chromium to load the page in")
+        missing("Chromium, which loads the page", "apt-get install chromium")
     page = site / "output/2013/06/26/a/index.html"
     result = subprocess.run(
         [
