@@ -42,8 +42,11 @@ _TRANSLITERATE = str.maketrans(
 # ASCII. Letters of other scripts stay as they are: Chinese has no spaces to romanise by
 # word, kanji read differently in Japanese, and Arabic or Hebrew without vowels is unreadable.
 _ROMANISED = ("LATIN", "GREEK", "CYRILLIC", "ARMENIAN", "GEORGIAN")
-# ου is one vowel: "ou" as on Greek passports (ELOT 743), where letter by letter gives "oy".
-_GREEK_OU = re.compile("[οΟ][υύΥΎ]")
+# Greek pairs read as one sound, written as on Greek passports (ELOT 743) where letter by
+# letter would give "oy", "ay": ου is "ou"; αυ, ευ, ηυ are "av", "ev", "iv", and "af",
+# "ef", "if" before a voiceless consonant or at the end of a word.
+_GREEK_PAIR = re.compile("([οΟαΑεΕηΗ])[υύΥΎ](?=(.?))")
+_GREEK_VOICELESS = set("θκξπστςφχψΘΚΞΠΣΤΦΧΨ")
 _SEPARATORS = re.compile("[^0-9a-z\u0080-\U0010ffff]+")
 _TAG = re.compile(r"<[^>]+>")
 _BLOCK_END = re.compile(r"</(p|li|h[1-6]|blockquote|td|th|pre|div|section)>|<br\s*/?>", re.I)
@@ -58,9 +61,17 @@ def slugify(text: str) -> str:
     """
     # NFC first: file names from macOS arrive decomposed ("u" + combining diaeresis).
     text = unicodedata.normalize("NFC", text).translate(_TRANSLITERATE)
-    text = _GREEK_OU.sub("ou", text)
+    text = _GREEK_PAIR.sub(_greek_pair, text)
     words = "".join(_romanise(char) for char in text).lower()
     return "-".join(word for word in _SEPARATORS.split(words) if word)
+
+
+def _greek_pair(found: re.Match[str]) -> str:
+    first, after = found.group(1).lower(), found.group(2)
+    if first == "ο":
+        return "ou"
+    voiceless = not after.isalpha() or after in _GREEK_VOICELESS
+    return {"α": "a", "ε": "e", "η": "i"}[first] + ("f" if voiceless else "v")
 
 
 def _romanise(char: str) -> str:
