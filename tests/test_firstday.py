@@ -235,3 +235,23 @@ def test_check_knows_the_base_url_of_the_last_build(make_site: MakeSite) -> None
     # Told another address, it still finds that the links do not fit it.
     wrong = run_cli("check", "--site", site, "--base-url", "https://example.org/")
     assert wrong.returncode == 1
+
+
+def test_a_missing_tool_is_named_with_its_install_line_and_fails_under_ci(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from .conftest import check_html, make_audio
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # no java, no sox
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception) as skipped:
+        check_html(tmp_path)
+    assert "Java" in str(skipped.value) and "apt-get install default-jre-headless" in str(
+        skipped.value
+    )
+    assert "npm" not in str(skipped.value)
+    with pytest.raises(pytest.skip.Exception, match="apt-get install sox libsox-fmt-mp3"):
+        make_audio(tmp_path / "a.mp3", 1)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="Java"):
+        check_html(tmp_path)
