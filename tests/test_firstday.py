@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+import unicodedata
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sitegen.scaffold import PLACEHOLDER_BASE_URL
 from sitegen.text import slugify
@@ -42,6 +45,22 @@ def init(folder: Path, *options: str, env: dict[str, str] | None = None) -> Path
 def test_titles_in_any_script_get_a_slug(title: str, slug: str) -> None:
     assert slugify(title) == slug
     assert slugify(slug) == slug  # a slug is its own slug: file names stay put
+
+
+@settings(max_examples=400, deadline=None, derandomize=True, database=None)
+@given(st.text())
+def test_every_title_with_a_letter_or_digit_has_a_stable_slug(title: str) -> None:
+    slug = slugify(title)
+    assert slugify(slug) == slug
+    assert not slug.startswith("-") and not slug.endswith("-") and "--" not in slug
+    for char in slug:  # lowercase ASCII, digits, hyphens, and letters of scripts kept as they are
+        if char.isascii():
+            assert char.islower() or char.isdigit() or char == "-", slug
+        else:
+            assert unicodedata.category(char)[0] in "LMN", slug
+    # A modifier letter alone (an apostrophe-like ʼ) is no word; any other letter or digit is.
+    if any(unicodedata.category(c)[0] in "LN" and unicodedata.category(c) != "Lm" for c in title):
+        assert slug
 
 
 @pytest.mark.parametrize("title", ["Καλημέρα κόσμε", "Привет мир", "你好世界"])
