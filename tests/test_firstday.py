@@ -7,6 +7,7 @@ import tomllib
 import unicodedata
 from pathlib import Path
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
@@ -87,7 +88,7 @@ def test_new_builds_and_checks_an_entry_in_any_script(tmp_path: Path, title: str
 def test_the_first_day_is_day_one(tmp_path: Path, language: str, day: str) -> None:
     site = init(tmp_path / "blog", "--language", language)
     settings = tomllib.loads((site / "site.toml").read_text())
-    today = dt.datetime.now(dt.UTC).date()
+    today = dt.datetime.now(ZoneInfo(settings["timezone"])).date()
     assert settings["diary"]["day_zero"] == today - dt.timedelta(days=1)
     made = run_cli("new", "Noch einer", "--site", site)
     assert made.returncode == 0, made.stderr
