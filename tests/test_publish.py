@@ -262,3 +262,47 @@ def test_workflows_that_publish_from_site_toml_refuse_the_placeholder(tmp_path: 
         toml.write_text(toml.read_text().replace("https://example.invalid/", "https://a.example/"))
         allowed = subprocess.run(["bash", "-e", "-c", guard["run"]], cwd=site, capture_output=True)
         assert allowed.returncode == 0
+
+
+def test_the_forgejo_workflow_pushes_exactly_the_built_site_to_the_pages_branch(
+    tmp_path: Path,
+) -> None:
+    site = init(tmp_path / "blog", "--publish", "forgejo")
+    assert run_cli("build", "--site", site, "--base-url", "https://grete.example/").returncode == 0
+    step = _deploy_step(site / PUBLISH["forgejo"])
+    forge = tmp_path / "forge"
+    remote = forge / "grete/tagebuch.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(tmp_path),
+        "GITHUB_ACTOR": "grete",
+        "GITHUB_SHA": "0123abc",
+        "PAGES_TOKEN": "t0ken",
+        "SERVER": "https://forge.example",
+        "REPOSITORY": "grete/tagebuch",
+        # The forge is a folder here: git sends what would go to the forge's address there,
+        # with the very URL (token and all) that the step builds.
+        "GIT_CONFIG_COUNT": "1",
+        "GIT_CONFIG_KEY_0": f"url.{forge.as_uri()}/.insteadOf",
+        "GIT_CONFIG_VALUE_0": "https://grete:t0ken@forge.example/",
+    }
+    assert set(step["env"]) == {"PAGES_TOKEN", "SERVER", "REPOSITORY"}
+    result = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+        cwd=site,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    published = tmp_path / "published"
+    subprocess.run(
+        ["git", "clone", "-q", "--branch", "pages", str(remote), str(published)],
+        check=True,
+        env=env,
+    )
+    shutil.rmtree(published / ".git")
+    built = {k: v for k, v in snapshot(site / "output").items() if not k.startswith(".git/")}
+    assert snapshot(published) == built
