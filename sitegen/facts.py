@@ -58,28 +58,49 @@ _FEED_HTML = {"description", "encoded", "summary", "content"}
 def read_output(output: str, data: bytes, base_url: str) -> Facts:
     """The facts of one output, read from its bytes."""
     found = Found(base_url, output)
-    lower = output.lower()
+    kind = _read(found, output.lower(), data)
+    # Documents inside data: URLs (a stylesheet, a frame) are read as the browser reads them.
+    while found.documents:
+        mime, inner, _ = found.documents.pop()
+        _read(found, _SUFFIX_OF[mime], inner)
+    return found.facts(kind, len(data))
+
+
+_SUFFIX_OF = {
+    "text/css": ".css",
+    "text/html": ".html",
+    "image/svg+xml": ".svg",
+    "application/xhtml+xml": ".xhtml",
+    "text/xml": ".xml",
+    "application/xml": ".xml",
+}
+
+
+def _read(found: Found, lower: str, data: bytes) -> str:
+    """Read one document into `found` by its file name's suffix; return its kind."""
     if lower.endswith(HTML_SUFFIXES):
         text, problem = decode_html(data)
         if problem:
             found.problem(problem, 1)
         read_html(found, text)
-        return found.facts("page", len(data))
+        return "page"
     if lower.endswith(CSS_SUFFIXES):
         text, problem = decode_css(data)
         if problem:
             found.problem(problem, 1)
         found.css(text, 1)
-        return found.facts("stylesheet", len(data))
+        return "stylesheet"
     if lower.endswith(XML_SUFFIXES):
         kind = _read_xml(found, data)
-        return found.facts("page" if lower.endswith(XHTML_SUFFIXES) else kind, len(data))
+        return "page" if lower.endswith(XHTML_SUFFIXES) else kind
     if lower.endswith(JSON_SUFFIXES):
-        return found.facts(_read_json(found, data, manifest=lower.endswith("manifest")), len(data))
+        return _read_json(found, data, manifest=lower.endswith("manifest"))
     if lower.endswith(REFUSED_SUFFIXES):
-        kind = output.rsplit(".", 1)[-1]
-        found.problem(f"a .{kind} file is run or read by browsers and the audit cannot read it", 1)
-    return found.facts("other", len(data))
+        suffix = lower.rsplit(".", 1)[-1]
+        found.problem(
+            f"a .{suffix} file is run or read by browsers and the audit cannot read it", 1
+        )
+    return "other"
 
 
 def is_read(output: str) -> bool:

@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from dataclasses import dataclass
+from urllib.parse import unquote_to_bytes
 
 from .cssfacts import css_findings
 from .text import srcset_urls
 from .weburl import resolve
+
+# data: URLs a browser shows without fetching anything they name (SVG as an image does not).
+_INERT_DATA = ("image/", "font/", "audio/", "video/", "text/plain", "application/octet-stream")
+DOCUMENT_TYPES = frozenset(
+    {
+        "text/css",
+        "text/html",
+        "image/svg+xml",
+        "application/xhtml+xml",
+        "text/xml",
+        "application/xml",
+    }
+)
 
 UNPROVEN = "?"
 """The host of a Reference that is a problem: something the audit cannot vouch for."""
@@ -71,6 +87,8 @@ class Found:
         self.cookies = 0
         self.referrer = ""
         self.redirect = False
+        self.documents: list[tuple[str, bytes, int]] = []
+        """Documents inside data: URLs (MIME type, bytes, line), to be read as documents too."""
 
     def problem(self, message: str, line: int) -> None:
         """Something the audit cannot vouch for: an error, as if it contacted another host."""
@@ -88,12 +106,34 @@ class Found:
             return
         if url.scheme == "javascript":
             self.run(what, url.href, line)
+        elif url.scheme == "data":
+            self._data(what, url.href, line)
         elif url.host and url.host != self.host:
             self.foreign.append(Reference(what, url.href, url.host, line))
         elif url.host and weighed:
             own = self._own(url.path)
             if own is not None:
                 self.loads.add(own)
+
+    def _data(self, what: str, href: str, line: int) -> None:
+        """A data: URL holds a document of its own (a stylesheet, an SVG): it is read too."""
+        header, _, body = href[5:].partition(",")
+        mime = header.split(";", 1)[0].strip().lower() or "text/plain"
+        svg_image = mime == "image/svg+xml" and what in ("<img src>", "<img srcset>")
+        if mime.startswith(_INERT_DATA) and (mime != "image/svg+xml" or svg_image):
+            return
+        if mime not in DOCUMENT_TYPES:
+            self.problem(f"{what}: a data: URL of type {mime} the audit cannot read", line)
+            return
+        try:
+            if header.lower().rstrip().endswith(";base64"):
+                data = base64.b64decode(unquote_to_bytes(body), validate=False)
+            else:
+                data = unquote_to_bytes(body)
+        except (ValueError, binascii.Error):
+            self.problem(f"{what}: a data: URL the audit cannot decode", line)
+            return
+        self.documents.append((mime, data, line))
 
     def srcset(self, what: str, value: str, line: int) -> None:
         for url in srcset_urls(value):
