@@ -6,7 +6,6 @@ import io
 import resource
 import struct
 import zlib
-from pathlib import Path
 
 import pytest
 from PIL import Image, ImageCms, PngImagePlugin
@@ -188,7 +187,7 @@ def test_a_small_file_of_many_pixels_is_refused_before_it_is_decoded(
     make_site: MakeSite, where: str
 ) -> None:
     data = huge_png(16_000, 16_000)
-    assert len(data) < 2_000_000 and 16_000 * 16_000 * 4 > MAX_DECODE_BYTES
+    assert len(data) < 2_000_000 and MAX_DECODE_BYTES < 16_000 * 16_000 * 4
     body = "![Riesig](riesig.png)" if where == "shown" else "Text."
     files: dict[str, str | bytes] = {
         "content/posts/2020-01-01-a/index.md": post("A", "2020-01-01T08:00:00+01:00", body)
@@ -204,7 +203,3 @@ def test_a_small_file_of_many_pixels_is_refused_before_it_is_decoded(
     assert "riesig.png" in str(failure.value) and "16000 x 16000 pixels" in str(failure.value)
     assert "MiB to decode" in str(failure.value)
     assert grown_mib < 200, grown_mib
-
-
-def test_a_file_that_only_looks_like_an_image_by_name_is_copied(tmp_path: Path) -> None:
-    assert image_format(b"just text") is None
