@@ -222,9 +222,10 @@ def _read_feed(found: Found, root: etree._Element, atom: bool) -> None:
 def _read_json(found: Found, data: bytes, manifest: bool) -> str:
     try:
         doc = json.loads(data)
-    except ValueError:
-        if manifest:
-            found.problem("unreadable web manifest: the audit cannot read it", 1)
+    except (ValueError, RecursionError):
+        if manifest or b"jsonfeed.org" in data:
+            kind = "web manifest" if manifest else "JSON Feed"
+            found.problem(f"unreadable {kind}: the audit cannot read it", 1)
         return "other"
     if manifest:
         _read_manifest(found, doc)

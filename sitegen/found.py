@@ -151,7 +151,12 @@ class Found:
 
     def css(self, text: str, line: int, declarations: bool = False) -> None:
         """References in a stylesheet, a <style> element or a style attribute."""
-        for finding in css_findings(text, declarations):
+        try:
+            findings = list(css_findings(text, declarations))
+        except RecursionError:
+            self.problem("CSS nested too deeply for the audit to read", line)
+            return
+        for finding in findings:
             at = line + finding.line - 1
             if finding.url is None:
                 self.problem(finding.what, at)

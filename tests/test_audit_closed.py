@@ -69,6 +69,32 @@ def test_a_reference_after_two_thousand_nested_elements_is_not_missed() -> None:
 
 
 @pytest.mark.parametrize(
+    ("output", "data"),
+    [
+        (
+            "a.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg">'
+            + b"<g>" * 3000
+            + b"</g>" * 3000
+            + b"</svg>",
+        ),
+        ("a.css", b"p{color:" + b"(" * 5000 + b"}"),
+        ("a.html", page("<p style='color:" + "[" * 5000 + "'>a</p>")),
+        (
+            "feed.json",
+            b'{"version": "https://jsonfeed.org/version/1.1", "items": '
+            + b"[" * 100000
+            + b"]" * 100000
+            + b"}",
+        ),
+    ],
+)
+def test_no_nesting_depth_ends_reading_silently(output: str, data: bytes) -> None:
+    facts = read_output(output, data, BASE)
+    assert problems(facts), facts.foreign
+
+
+@pytest.mark.parametrize(
     ("snippet", "says"),
     [
         ("<script>document.title = 1</script>", "<script> runs JavaScript"),
