@@ -39,6 +39,7 @@ _MAGIC = (
     (b"\xff\x0a", "JXL"),
     (b"\x00\x00\x00\x0cJXL ", "JXL"),
 )
+_UNCLEANABLE = {"HEIF": "HEIC or AVIF", "JXL": "JPEG XL"}
 _ISO_BRANDS = (b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1", b"avif", b"avis")
 
 
@@ -68,9 +69,10 @@ def clean_file(path: Path) -> bytes:
     fmt = image_format(data)
     if fmt is None:
         return data
-    if fmt in ("HEIF", "JXL"):
+    if fmt in _UNCLEANABLE:
         raise ContentError(
-            f"{fmt} image: sitegen cannot remove its metadata; convert it to JPEG or PNG", shown
+            f"{_UNCLEANABLE[fmt]} image: sitegen cannot remove its metadata; use JPEG or PNG",
+            shown,
         )
     try:
         return clean_image(data, fmt)

@@ -143,7 +143,7 @@ def test_every_folder_publishes_clean_images_whatever_their_name(make_site: Make
 @pytest.mark.parametrize(
     ("name", "data", "says"),
     [
-        ("phone.heic", b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic", "HEIF image"),
+        ("phone.heic", b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic", "HEIC or AVIF image"),
         ("broken.jpg", photo("JPEG")[:200], "damaged image"),
     ],
 )
