@@ -190,7 +190,8 @@ _SVG_ATTRIBUTES = (
     "color-interpolation color-interpolation-filters mix-blend-mode isolation "
     "requiredextensions systemlanguage media target attributename attributetype from to by "
     "begin dur end repeatcount repeatdur fill restart calcmode keytimes keysplines keypoints "
-    "additive accumulate path pointer-events cursor focusable aria-hidden"
+    "additive accumulate path pointer-events cursor focusable aria-hidden xml:space "
+    "transform-origin font-stretch font-size-adjust clip enable-background kerning white-space"
 )
 SVG_ATTRIBUTES = _words(_SVG_ATTRIBUTES)
 
