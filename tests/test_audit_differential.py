@@ -334,7 +334,9 @@ def _css_snippet(draw: st.DrawFn) -> tuple[str, str]:
     phases=[Phase.explicit, Phase.generate],
     suppress_health_check=list(HealthCheck),
 )
-@given(rows=st.lists(st.one_of(_html_snippet(), _css_snippet()), min_size=60, max_size=60))
+@given(
+    rows=st.lists(st.one_of(_html_snippet(), _css_snippet()), min_size=60, max_size=60, unique=True)
+)
 def test_generated_snippets_every_one_chromium_fetches_for_fails_the_audit(
     browser: Browser, tmp_path_factory: pytest.TempPathFactory, rows: list[tuple[str, str]]
 ) -> None:
