@@ -72,11 +72,19 @@ def corpus() -> list[tuple[str, str]]:
     return rows
 
 
-def _page(body: str, head: str = "") -> bytes:
-    return (
-        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>t</title>{head}'
+def _page(body: str, head: str = "", encoding: str = "utf-8") -> bytes:
+    """A page in `encoding`: utf-8, utf-16 (with its BOM) or one its meta element declares."""
+    declared = "utf-8" if encoding == "utf-16" else encoding
+    text = (
+        f'<!doctype html><html lang="en"><head><meta charset="{declared}"><title>t</title>{head}'
         f"</head><body>{body}</body></html>"
-    ).encode()
+    )
+    if encoding == "utf-16":
+        return "\ufeff".encode("utf-16-le") + text.encode("utf-16-le")
+    if encoding == "iso-2022-jp":
+        # Switched to JIS-Roman, where the byte of a backslash is a yen sign.
+        return text.replace("<body>", "<body>\x1b(J", 1).encode("ascii", "xmlcharrefreplace")
+    return text.encode(encoding, "xmlcharrefreplace")
 
 
 def _feed(content: str, number: int) -> bytes:
@@ -97,6 +105,7 @@ def _reader(feed: bytes) -> bytes:
 
 def contexts(number: int, kind: str, template: str) -> Iterator[Case]:
     """The snippet in each place a build could put it, numbered from `number` on."""
+    kind, _, encoding = kind.partition(":")
     made = {"html": ("page", "static", "feed", "rawfeed"), "css": ("style", "file")}
     made |= {"decl": ("attribute", "file"), "svg": ("inline", "file")}
     for offset, context in enumerate(made[kind]):
@@ -107,9 +116,9 @@ def contexts(number: int, kind: str, template: str) -> Iterator[Case]:
         )
         snippet = snippet.replace("{ideo}", host.replace(".", "\u3002")).replace("{host}", host)
         name = f"c{n}"
-        case = Case(n, kind, context, snippet, {})
+        case = Case(n, f"{kind}:{encoding}" if encoding else kind, context, snippet, {})
         if kind == "html" and context == "page":
-            case.audited[f"{name}.html"] = _page(snippet)
+            case.audited[f"{name}.html"] = _page(snippet, encoding=encoding or "utf-8")
         elif kind == "html" and context == "static":
             case.audited[f"{name}.html"] = snippet.encode()
         elif kind == "html":
@@ -217,7 +226,7 @@ def test_the_corpus_every_snippet_chromium_fetches_for_fails_the_audit(
     )
 
 
-# Generated: elements x URL attributes x URL spellings x encodings; CSS property x url spelling.
+# Generated: elements x URL attributes x URL spellings x page encodings; CSS property x url.
 
 _ELEMENTS = [
     '<img src="{u}" alt="">',
@@ -312,7 +321,8 @@ def _html_snippet(draw: st.DrawFn) -> tuple[str, str]:
             f"&#{ord(c)};" if c in "/:ht" and draw(st.booleans()) else c for c in scheme
         )
     url = _url(scheme, draw(st.sampled_from(_HOSTS)))
-    return "html", element.replace("{u}", url)
+    encoding = draw(st.sampled_from(["utf-8", "utf-16", "windows-1252", "iso-2022-jp"]))
+    return f"html:{encoding}", element.replace("{u}", url)
 
 
 @st.composite
