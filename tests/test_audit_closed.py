@@ -260,10 +260,29 @@ def test_a_problem_names_the_output_line_and_source(make_site: MakeSite) -> None
     assert not (site / "output").exists()
 
 
-def test_an_allowed_host_never_excuses_a_problem(make_site: MakeSite) -> None:
-    facts = read_output("a.js", b"1", BASE)
+def test_no_figures_come_from_a_site_the_audit_could_not_vouch_for() -> None:
+    # The transparency page would claim "0 requests" for what it never read: it gets no figures.
+    facts = read_output("a.js", b"fetch('//evil.example/')", BASE)
     with pytest.raises(SitegenError, match="not audited"):
-        audit.summarize({"a.js": facts})
+        audit.summarize({"a.js": facts, "index.html": read_output("index.html", page("a"), BASE)})
+
+
+def test_an_allowed_host_never_excuses_a_problem(make_site: MakeSite) -> None:
+    site = make_site(
+        {
+            "site.toml": (
+                'title = "T"\nbase_url = "https://example.org/"\nlanguage = "en"\n'
+                '[audit]\nallow = ["evil.example"]\n'
+            ),
+            "content/posts/2020-01-01-a.md": post(
+                "A",
+                "2020-01-01T08:00:00+01:00",
+                '<img src="//evil.example/a.png" onload="x()" alt="a">',
+            ),
+        }
+    )
+    with pytest.raises(BuildErrors, match="runs JavaScript"):
+        build_site(site)
 
 
 def test_the_transparency_page_counts_what_the_audit_measured(make_site: MakeSite) -> None:
