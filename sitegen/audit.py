@@ -20,13 +20,13 @@ from typing import Any
 
 from .config import Config
 from .errors import BuildErrors, SitegenError, display_path
-from .facts import Facts, Reference, is_read, read_output
+from .facts import UNPROVEN, Facts, Reference, is_read, read_output
 from .model import Figures, Job
 from .parallel import parallel_map
 
 log = logging.getLogger(__name__)
 
-_CACHE_VERSION = 2
+_CACHE_VERSION = 3
 
 
 class FactsCache:
@@ -133,7 +133,8 @@ def check(jobs: Sequence[Job], facts: dict[str, Facts], config: Config, out_dir:
         for error in _violations(job.output, facts[job.output], allowed, out_dir, job.source)
     ]
     if errors:
-        errors.append(SitegenError(_advice(len(errors))))
+        unproven = sum(facts[j.output].unproven for j in jobs)
+        errors.append(SitegenError(_advice(len(errors) - unproven, unproven)))
         raise BuildErrors(errors)
 
 
@@ -156,25 +157,41 @@ def _violations(
 ) -> Iterator[SitegenError]:
     made = f" (made from {source})" if source else ""
     for ref in facts.foreign:
-        if ref.host in allowed:
+        if ref.host == UNPROVEN:
+            # Fails closed: what the audit cannot vouch for is an error, whatever is allowed.
+            message = f"{ref.what}{made}"
+        elif ref.host in allowed:
             continue
-        if ref.host == "?":
-            message = f"{ref.what}: the audit cannot read it{made}"
         else:
             message = f"{ref.what} makes the browser contact {ref.host}: {ref.url}{made}"
         yield SitegenError(message, display_path(out_dir / output), ref.line)
 
 
-def _advice(count: int) -> str:
-    return (
-        f"{count} reference{'s' * (count != 1)} to other hosts: no page may load anything "
-        "from elsewhere; link to it instead, or allow the host in site.toml under "
-        '[audit] allow = ["host"]'
-    )
+def _advice(foreign: int, unproven: int) -> str:
+    parts = []
+    if foreign:
+        parts.append(
+            f"{foreign} reference{'s' * (foreign != 1)} to other hosts: no page may load anything "
+            "from elsewhere; link to it instead, or allow the host in site.toml under "
+            '[audit] allow = ["host"]'
+        )
+    if unproven:
+        parts.append(
+            f"{unproven} thing{'s' * (unproven != 1)} the audit cannot vouch for: it fails "
+            "closed, so remove or replace them (scripts, unknown elements, attributes or CSS)"
+        )
+    return "; ".join(parts)
 
 
 def summarize(facts: dict[str, Facts]) -> Figures:
-    """The site's figures for the transparency page, from the facts of every output."""
+    """The site's figures for the transparency page, from the facts of every output.
+
+    Only an audited site has figures: anything the audit could not vouch for would make
+    them claim less than a browser does, so it raises instead.
+    """
+    unproven = sorted(o for o, f in facts.items() if f.unproven)
+    if unproven:
+        raise SitegenError(f"{unproven[0]}: not audited, so the site has no honest figures")
     pages = {o: f for o, f in facts.items() if f.kind == "page"}
     weights = sorted((_weight(o, facts), o) for o in pages)
     hosts: Counter[str] = Counter()

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 from urllib.parse import urljoin
 
 from .config import Config
+from .feedhtml import absolute_urls, sanitize
 from .feeds import (
     PODCAST_FEED,
     Channel,
@@ -15,7 +16,6 @@ from .feeds import (
     EpisodeTags,
     Item,
     Show,
-    absolute_urls,
     atom,
     json_feed,
     podcast,
@@ -184,10 +184,12 @@ class _Planner:
         url = self.pages.abs_url(post.url)
         body = ""
         if self.config.feeds.full_content:
-            body = absolute_urls(self.pages.feed_body(post), url)
+            # Readers show this HTML without any CSP: only what the allowlist knows stays.
+            body = sanitize(absolute_urls(self.pages.feed_body(post), url))
         episode = self.episodes.by_post.get(post.key)
         return Item(
-            id=episode.guid if episode and episodes else url,
+            # The id an old blog gave the post stays, in every feed (README: guid is kept).
+            id=episode.guid if episode and episodes else post.guid or url,
             url=url,
             title=post.title,
             published=post.date,

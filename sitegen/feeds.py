@@ -18,7 +18,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
-from urllib.parse import urljoin
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
@@ -145,7 +144,7 @@ def rss(channel: Channel, extend: Callable[[FeedGenerator], None] | None = None)
         fg.managingEditor(_mailbox(channel.author_name, channel.author_email))
     if extend is not None:
         extend(fg)
-    _add_items(fg, channel, episodes=extend is not None)
+    _add_items(fg, channel, episodes=extend is not None, rss=True)
     return _serialize(fg.rss_str(pretty=True))
 
 
@@ -333,7 +332,9 @@ def _generator(channel: Channel) -> FeedGenerator:
     return fg
 
 
-def _add_items(fg: FeedGenerator, channel: Channel, episodes: bool = False) -> None:
+def _add_items(
+    fg: FeedGenerator, channel: Channel, episodes: bool = False, rss: bool = False
+) -> None:
     for item in channel.items:
         entry = fg.add_entry(order="append")
         entry.guid(item.id, permalink=item.id_is_url)
@@ -343,7 +344,9 @@ def _add_items(fg: FeedGenerator, channel: Channel, episodes: bool = False) -> N
         entry.updated(item.updated)  # feedgen's default is the clock
         if item.content_html:
             entry.content(item.content_html, type="html")
-        entry.summary(item.summary or item.title)
+        summary = item.summary or item.title
+        # RSS's <description> is HTML to every reader: plain text must be escaped to stay text.
+        entry.summary(html.escape(summary, quote=False) if rss else summary)
         for tag in item.tags:
             entry.category(term=tag)
         if channel.author_email:
@@ -383,34 +386,3 @@ def _mailbox(name: str, email: str) -> str:
 
 def _rfc3339(when: dt.datetime) -> str:
     return when.isoformat(timespec="seconds")
-
-
-# Content -----------------------------------------------------------------------
-
-# A start tag, its attribute values quoted or not ('>' may stand inside quotes).
-_START_TAG = re.compile(
-    r"<[a-zA-Z][^\s/>]*(?:\s+[^\s\"'=/>]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*\s*/?>"
-)
-_URL_ATTR = re.compile(
-    r"(\s(?:href|src|poster|cite|srcset|imagesrcset)\s*=\s*)(\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+)",
-    re.I,
-)
-_CANDIDATE = re.compile(r"(\s*)([^\s,]+)((?:\s+[^,]*)?)(,|$)")
-
-
-def absolute_urls(fragment: str, base: str) -> str:
-    """Every URL in an HTML fragment made absolute against `base` (feed readers have no page)."""
-
-    def attr(m: re.Match[str]) -> str:
-        name = m.group(1).strip().split("=")[0].strip().lower()
-        raw = m.group(2)
-        value = html.unescape(raw[1:-1] if raw[:1] in "\"'" else raw)
-        if name.endswith("srcset"):
-            value = _CANDIDATE.sub(
-                lambda c: c.group(1) + urljoin(base, c.group(2)) + c.group(3) + c.group(4), value
-            )
-        else:
-            value = urljoin(base, value.strip())
-        return f'{m.group(1)}"{html.escape(value, quote=True)}"'
-
-    return _START_TAG.sub(lambda tag: _URL_ATTR.sub(attr, tag.group(0)), fragment)

@@ -30,6 +30,7 @@ from typing import Any
 from PIL import Image, ImageOps, UnidentifiedImageError, features
 
 from .errors import BuildErrors, ContentError, SitegenError, display_path
+from .imageclean import MAX_DECODE_BYTES, decode_too_big
 from .markdown import IMAGE_EXTENSIONS
 from .model import ImageRef, Job, Picture, Pictures, Post, Site, Variant
 from .text import digest, slugify
@@ -275,6 +276,9 @@ def _identify(path: Path, key: str, index: dict[str, Any], used: dict[str, Any])
                         f"unsupported image format {im.format} (use JPEG, PNG or WebP)", shown
                     )
                 width, height = im.size
+                if im.format not in ("JPEG", "MPO") and width * height * 4 > MAX_DECODE_BYTES:
+                    # Checked before getexif(), which decodes a whole PNG to look for eXIf.
+                    raise ContentError(decode_too_big(width, height), shown)
                 if im.getexif().get(0x0112, 1) in (5, 6, 7, 8):
                     width, height = height, width
                 info = [_SOURCE_FORMATS[im.format], width, height]
@@ -286,6 +290,9 @@ def _identify(path: Path, key: str, index: dict[str, Any], used: dict[str, Any])
             ) from None
         except OSError as e:
             raise ContentError(f"cannot read this image: {e}", shown) from None
+    if info[0] != "jpeg" and info[1] * info[2] * 4 > MAX_DECODE_BYTES:
+        # JPEGs are decoded at a reduced scale; any other format costs all its pixels.
+        raise ContentError(decode_too_big(info[1], info[2]), display_path(path))
     used["files"][key] = [*stamp, source_digest]
     used["images"][source_digest] = info
     return _Source(path, key, source_digest, info[0], info[1], info[2])

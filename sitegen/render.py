@@ -21,6 +21,7 @@ from markupsafe import Markup
 from . import __version__
 from .errors import ThemeError
 from .feedjobs import feed_links, plan_feeds
+from .imageclean import cleaning_reader
 from .markdown import IMAGE_SCHEME, REF_SCHEME
 from .model import (
     Episodes,
@@ -620,7 +621,7 @@ def _copies(
         yield Job(
             output,
             digest(_CACHE_VERSION, str(path), str(st.st_size), str(st.st_mtime_ns)),
-            _reader(path),
+            cleaning_reader(path),  # an image published as it is loses its metadata
             source,
         )
 
