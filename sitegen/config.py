@@ -121,6 +121,8 @@ class Config:
     base_url: str
     """Absolute URL of the site's root, always ending in "/"."""
     description: str = ""
+    image: str = ""
+    """The preview image (og:image) of pages without a photo of their own, in content/static/."""
     language: str = "en"
     timezone: str | None = None
     permalink: str = "/{year}/{month}/{day}/{slug}/"

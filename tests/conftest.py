@@ -130,8 +130,8 @@ def only_data_blocks(folder: Path) -> bool:
     )
 
 
-def check_html(folder: Path) -> str:
-    """Run the W3C Nu HTML checker over every page of a built site; return its report."""
+def check_html(*folders: Path) -> str:
+    """Run the W3C Nu HTML checker once over every page of built sites; return its report."""
     vnu = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
     java = shutil.which("java")
     if not (vnu.exists() and java):
@@ -139,7 +139,7 @@ def check_html(folder: Path) -> str:
             pytest.fail("the HTML checker is missing: run `npm install` (and install Java)")
         pytest.skip("the HTML checker is not installed: run `npm install`")
     ignored = _FILE_ORIGIN_ARTEFACT
-    if only_data_blocks(folder):
+    if all(only_data_blocks(folder) for folder in folders):
         ignored = f"{ignored}|{_DATA_BLOCK_ARTEFACT}"
     result = subprocess.run(
         [
@@ -151,7 +151,7 @@ def check_html(folder: Path) -> str:
             "text",
             "--filterpattern",
             ignored,
-            str(folder),
+            *map(str, folders),
         ],
         capture_output=True,
         text=True,

@@ -206,7 +206,7 @@ def test_the_episode_page_has_a_plain_player_and_shows_chapters_and_transcript(
     site = podcast_site(make_site)
     build_site(site, base_url=BASE)
     page = read(site, "2024/01/05/papier/index.html")
-    assert '<audio controls preload="none" src="/pod/2024/01/05/papier/papier.mp3">' in page
+    assert '<audio class="u-audio" controls preload="none" src="/pod/2024/01/05/papier/papier.mp3">' in page
     # No third-party player: the only script element is the entry's JSON-LD data.
     assert re.findall(r"<script[^>]*>", page) == ['<script type="application/ld+json">']
     assert '<time datetime="PT3S">0:03</time>' in page
@@ -371,5 +371,5 @@ def test_without_a_podcast_section_audio_still_plays_on_the_page(make_site: Make
     site = podcast_site(make_site, toml="")
     build_site(site)
     assert not (site / "output/podcast.xml").exists()
-    assert "<audio controls" in read(site, "2024/01/05/papier/index.html")
+    assert '<audio class="u-audio" controls' in read(site, "2024/01/05/papier/index.html")
     assert "podcast.xml" not in read(site, "index.html")
