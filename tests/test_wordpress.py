@@ -206,7 +206,7 @@ def test_the_export_imports_and_the_site_builds_without_ads_or_trackers(
         r'<picture>.*?<img src="[^"]*bosporus[^"]*"[^>]*alt="Nebel über dem Wasser"', html, re.S
     )
     assert "<em>Der Bosporus, kurz nach sechs</em>" in html
-    assert "<table>" in html and "<td>Çay</td>" in html
+    assert "<table tabindex=\"0\">" in html and "<td>Çay</td>" in html
     assert 'class="footnote-ref"' in html and "Jedenfalls bis Üsküdar" in html
     assert 'href="https://de.wikipedia.org/wiki/Bosporus"' in html
     assert 'href="https://www.amazon.de/dp/3100000000/"' in html
