@@ -7,10 +7,11 @@ import html as html_lib
 import posixpath
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
@@ -66,8 +67,9 @@ def markdown(typography: Typography) -> MarkdownIt:
     md.core.ruler.push("sitegen_align", _alignment_as_class)
     md.core.ruler.push("sitegen_images", _collect_images)
     md.core.ruler.push("sitegen_scrollable", _scrollable_reachable)
+    renderer = cast(RendererHTML, md.renderer)
     for rule in ("fence", "code_block"):
-        md.add_render_rule(rule, _focusable_pre(md.renderer.rules[rule]))
+        md.add_render_rule(rule, _focusable_pre(renderer.rules[rule]))
     heading = html_lib.escape(typography.footnotes)
     # A section needs a heading; readers of the page see the rule, screen readers the name.
     md.add_render_rule(

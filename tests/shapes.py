@@ -137,7 +137,7 @@ def write_shapes_site(site: Path) -> Path:
         "site.toml": SITE_TOML,
         "content/uses.toml": USES,
         "content/static/podcast.jpg": photo("#8a5a2b", (1400, 1400)),
-        "content/pages/about.md": "+++\ntitle = \"Über die Werkbank\"\nnav = true\n+++\n\n"
+        "content/pages/about.md": '+++\ntitle = "Über die Werkbank"\nnav = true\n+++\n\n'
         "Eine kleine Werkstatt, ein Tagebuch.\n",
         "content/posts/2024-01-02-fussnoten-und-code.md": _post(
             "Fußnoten, Code und eine Tabelle",

@@ -22,6 +22,7 @@ import yaml
 from playwright.sync_api import Browser
 
 from sitegen.feedcheck import check_feeds
+from sitegen.feedlint import rss_warnings
 from sitegen.text import plain_text
 
 from .browser import chromium, local_page, static_server
@@ -74,9 +75,10 @@ def _axe(browser: Browser, site: Built, scheme: str, rules: list[str] | None) ->
     found: list[str] = []
     options = "{resultTypes: ['violations']" + (f", runOnly: {rules}" if rules else "") + "}"
     # axe is injected as a script, which the pages' own policy rightly forbids.
-    with static_server(site.out, site.base_path) as url, local_page(
-        browser, bypass_csp=True, color_scheme=scheme
-    ) as (page, _):
+    with (
+        static_server(site.out, site.base_path) as url,
+        local_page(browser, bypass_csp=True, color_scheme=scheme) as (page, _),
+    ):
         page.context.add_init_script(path=str(AXE))
         for target in map(site.path, site.pages()):
             page.goto(url + target)
@@ -128,9 +130,7 @@ def _head(page: Path) -> Any:
 
 
 @pytest.mark.parametrize("name", ["demo", "shapes"])
-def test_every_page_has_its_own_title_and_a_description(
-    sites: dict[str, Built], name: str
-) -> None:
+def test_every_page_has_its_own_title_and_a_description(sites: dict[str, Built], name: str) -> None:
     site = sites[name]
     titles: dict[str, str] = {}
     for page in site.pages():
@@ -242,9 +242,10 @@ def test_a_long_compound_word_does_not_widen_the_page(
     sites: dict[str, Built], browser: Browser
 ) -> None:
     site = sites["shapes"]
-    with static_server(site.out, site.base_path) as url, local_page(
-        browser, viewport={"width": 320, "height": 640}
-    ) as (page, _):
+    with (
+        static_server(site.out, site.base_path) as url,
+        local_page(browser, viewport={"width": 320, "height": 640}) as (page, _),
+    ):
         page.goto(url + "2024/05/05/langes-wort/")
         assert COMPOUND in page.content()
         assert page.evaluate("document.documentElement.scrollWidth") <= 320
@@ -253,3 +254,29 @@ def test_a_long_compound_word_does_not_widen_the_page(
 def test_the_generated_sites_feeds_pass_every_offline_check(sites: dict[str, Built]) -> None:
     site = sites["shapes"]
     assert check_feeds(site.out, "https://user.github.io/werkbank/") == []
+    podcast = (site.out / "podcast.xml").read_bytes()
+    assert b"<title>Kleister &#x26; Leim &#x3C;im Test&gt;</title>" in podcast
+    assert b'type="audio/x-m4a"' in podcast
+
+
+def test_the_offline_feed_rules_catch_what_the_validator_warns_about() -> None:
+    feed = b"""<?xml version="1.0"?>
+<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"
+  xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel>
+<title>A &amp; B</title><link>https://example.org/</link><description>d</description>
+<atom:link rel="self" href="https://example.org/other.xml"/>
+<itunes:owner><itunes:email>a@example.org</itunes:email></itunes:owner>
+<item><title>Fett: &lt;b&gt;ja&lt;/b&gt;</title><author>Ada</author></item>
+</channel></rss>"""
+    found = "\n".join(rss_warnings(feed, "https://example.org/podcast.xml"))
+    for warning in (
+        "<title>: encode & and <",
+        'atom:link rel="self" should name https://example.org/podcast.xml',
+        "<title> holds HTML",
+        "no <guid>",
+        "<author> must be an e-mail address",
+        "would show the e-mail address",
+        "no itunes:explicit",
+        "no itunes:image",
+    ):
+        assert warning in found, warning
