@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from babel.core import get_global
 
 from .config import Config
-from .errors import ConfigError, display_path
 from .model import Pictures, Post
 from .text import shorten
 
@@ -57,10 +56,4 @@ class Previews:
 
     def site_image(self) -> str:
         """The site's preview image below the output root: site.toml's `image`, or the theme's."""
-        name = self.config.image.strip("/")
-        if not name:
-            return THEME_PREVIEW
-        if not (self.config.content_dir / "static" / name).is_file():
-            where = display_path(self.config.site_dir / "site.toml")
-            raise ConfigError(where, [f"image: no such file in content/static/: {name}"])
-        return name
+        return self.config.image.strip("/") or THEME_PREVIEW

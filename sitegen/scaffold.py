@@ -14,6 +14,9 @@ _SITE_TOML = """\
 
 title = "{title}"
 description = "{description}"
+# The picture shown when someone shares a page without a photo of its own, a file
+# in content/static/ (1200 x 630 px suits most sites); the theme's own without it.
+# image = "vorschau.png"
 # Where the site is published. Every link honours its path, so a site at
 # https://user.github.io/blog/ works. The publishing workflow passes GitHub
 # Pages' own address with --base-url, so this one is for local builds.

@@ -23,10 +23,21 @@ from playwright.sync_api import Browser
 
 from sitegen.feedcheck import check_feeds
 from sitegen.feedlint import rss_warnings
+from sitegen.meta import og_locale
 from sitegen.text import plain_text
 
 from .browser import chromium, local_page, static_server
-from .conftest import REPO, build_site, check_html
+from .conftest import (
+    REPO,
+    SITE_TOML,
+    MakeSite,
+    build_site,
+    check_html,
+    post,
+    read,
+    run_cli,
+    snapshot,
+)
 from .shapes import COMPOUND, write_shapes_site
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
@@ -280,3 +291,39 @@ def test_the_offline_feed_rules_catch_what_the_validator_warns_about() -> None:
         "no itunes:image",
     ):
         assert warning in found, warning
+
+
+@pytest.mark.parametrize(
+    ("language", "locale"),
+    [("de", "de_DE"), ("en", "en_US"), ("de-AT", "de_AT"), ("fr", "fr_FR"), ("pt-BR", "pt_BR")],
+)
+def test_og_locale_names_language_and_territory(language: str, locale: str) -> None:
+    assert og_locale(language) == locale
+
+
+def test_the_site_names_its_own_preview_image_and_a_missing_one_is_an_error(
+    make_site: MakeSite,
+) -> None:
+    toml = SITE_TOML.replace('description = "Ein Tagebuch für Tests"\n', 'image = "teilen.png"\n')
+    site = make_site(
+        {
+            "site.toml": toml,
+            "content/posts/2024-01-02-a.md": post("A", "2024-01-02T08:00:00+01:00"),
+            "content/static/teilen.png": (
+                REPO / "themes/default/static/assets/preview.png"
+            ).read_bytes(),
+        }
+    )
+    build_site(site)
+    page = read(site, "2024/01/02/a/index.html")
+    assert '<meta property="og:image" content="https://example.org/teilen.png">' in page
+    # No site description: the front page describes itself by what it lists.
+    assert '<meta name="description" content="Einträge auf dieser Seite: A">' in read(
+        site, "index.html"
+    )
+    (site / "content/static/teilen.png").unlink()
+    before = snapshot(site / "output")
+    result = run_cli("build", "--site", site)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "site.toml: image: no such file in content/static/: teilen.png" in result.stderr
+    assert snapshot(site / "output") == before
