@@ -327,3 +327,27 @@ def test_the_site_names_its_own_preview_image_and_a_missing_one_is_an_error(
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "site.toml: image: no such file in content/static/: teilen.png" in result.stderr
     assert snapshot(site / "output") == before
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("de", "„Still“, ein Eintrag vom Dienstag, 2. Januar 2024"),
+        ("en", "“Still”, an entry from Tuesday, January 2, 2024"),
+    ],
+)
+def test_a_post_without_words_is_described_by_its_title_and_date(
+    make_site: MakeSite, language: str, expected: str
+) -> None:
+    toml = SITE_TOML.replace('language = "de"', f'language = "{language}"')
+    site = make_site(
+        {
+            "site.toml": toml,
+            "content/posts/2024-01-02-still.md": '+++\ntitle = "Still"\n'
+            "date = 2024-01-02T08:00:00+01:00\n+++\n",
+        }
+    )
+    build_site(site)
+    assert f'<meta name="description" content="{expected}">' in read(
+        site, "2024/01/02/still/index.html"
+    )
