@@ -128,6 +128,8 @@ class Config:
     base_url: str
     """Absolute URL of the site's root, always ending in "/"."""
     description: str = ""
+    image: str = ""
+    """The preview image (og:image) of pages without a photo of their own, in content/static/."""
     language: str = "en"
     timezone: str | None = None
     permalink: str = "/{year}/{month}/{day}/{slug}/"
@@ -194,6 +196,9 @@ def load_config(site_dir: Path, base_url: str | None = None) -> Config:
     values = _convert(Config, raw, "", problems)
     if not problems:
         _check(values, problems)
+    image = values.get("image", "").strip("/")
+    if image and not (site_dir / "content" / "static" / image).is_file():
+        problems.append(f"image: no such file in content/static/: {image}")
     if problems:
         raise ConfigError(path, problems)
     values["base_url"] = values["base_url"].rstrip("/") + "/"

@@ -2,7 +2,8 @@
 
 Every feed must be well-formed, parse cleanly in feedparser, carry the tags its
 format requires with valid dates and unique ids, link only to pages that exist,
-and announce each enclosure with the exact length of its file.
+and announce each enclosure with the exact length of its file. RSS feeds also draw
+none of the W3C feed validator's warnings that can be checked offline (feedlint).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import feedparser
 from lxml import etree
 
 from .config import APPLE_CATEGORIES
+from .feedlint import rss_warnings
 from .feeds import ITUNES_NS, JSON_FEED_VERSION, PODCAST_NS
 from .podcast import artwork_problem
 
@@ -82,6 +84,7 @@ class _Check:
             self.problems.append(f"feedparser cannot read it cleanly: {parsed.bozo_exception}")
         if root.tag == "rss" and root.find("channel") is not None:
             self.rss(root.find("channel"))
+            self.problems.extend(rss_warnings(data, self.base_url + self.rel))
         elif root.tag == f"{_ATOM}feed":
             self.atom(root)
         else:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 from urllib.parse import urljoin
 
-from .config import Config
+from .config import Config, Voice
 from .feedhtml import absolute_urls, sanitize
 from .feeds import (
     PODCAST_FEED,
@@ -15,13 +15,12 @@ from .feeds import (
     Enclosure,
     EpisodeTags,
     Item,
-    Show,
     atom,
     json_feed,
-    podcast,
     rss,
 )
 from .model import Episode, Episodes, Job, Post, Site
+from .podcastfeed import Show, podcast
 from .text import digest
 
 
@@ -128,7 +127,6 @@ class _Planner:
     def _show(self) -> Show:
         show = self.config.podcast
         assert show is not None
-        home = self.pages.abs_url()
         return Show(
             image=self.pages.abs_url(self.episodes.artwork),
             category=show.category,
@@ -143,16 +141,32 @@ class _Planner:
             funding=(show.funding.url, show.funding.text or show.funding.url)
             if show.funding
             else None,
-            persons=tuple(
-                replace(
-                    v,
-                    href=urljoin(home, v.href) if v.href else "",
-                    img=urljoin(home, v.img) if v.img else "",
-                )
-                for v in show.persons
-            ),
-            copyright=show.copyright,
+            persons=self._persons(),
+            copyright=show.copyright or self._copyright(),
         )
+
+    def _persons(self) -> tuple[Voice, ...]:
+        """The podcast's persons, their pages and pictures as absolute URLs."""
+        assert self.config.podcast is not None
+        home = self.pages.abs_url()
+        return tuple(
+            replace(
+                v,
+                href=urljoin(home, v.href) if v.href else "",
+                img=urljoin(home, v.img) if v.img else "",
+            )
+            for v in self.config.podcast.persons
+        )
+
+    def _copyright(self) -> str:
+        """The copyright line site.toml leaves out: "© 2024–2026 Jana", the episodes' years."""
+        show = self.config.podcast
+        assert show is not None
+        years = sorted(p.date.year for p in self.site.posts if p.key in self.episodes.by_post)
+        span = f"{years[0]}–{years[-1]}" if years else ""
+        span = span.removesuffix(f"–{years[0]}") if years else ""
+        who = show.author or self.config.author.name or show.owner.name
+        return " ".join(part for part in ("©", span, who) if part)
 
     def _channel(
         self,
@@ -206,6 +220,8 @@ class _Planner:
         return Enclosure(url, episode.size, episode.mime, episode.duration)
 
     def _episode_tags(self, post: Post, episode: Episode) -> EpisodeTags:
+        show = self.config.podcast
+        assert show is not None
         transcript = episode.transcript
         return EpisodeTags(
             duration=episode.duration,
@@ -215,4 +231,9 @@ class _Planner:
             if transcript
             else None,
             chapters=self.pages.abs_url(episode.chapters.output) if episode.chapters else "",
+            type=post.episode_type,
+            explicit=show.explicit if post.explicit is None else post.explicit,
+            image=self.pages.abs_url(self.episodes.artwork),
+            author=show.author or self.config.author.name or show.owner.name,
+            persons=self._persons() + tuple(Voice(name, "guest") for name in post.guests),
         )

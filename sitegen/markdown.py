@@ -7,10 +7,11 @@ import html as html_lib
 import posixpath
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
@@ -65,6 +66,10 @@ def markdown(typography: Typography) -> MarkdownIt:
     md.core.ruler.push("sitegen_refs", _resolve_markdown_links)
     md.core.ruler.push("sitegen_align", _alignment_as_class)
     md.core.ruler.push("sitegen_images", _collect_images)
+    md.core.ruler.push("sitegen_scrollable", _scrollable_reachable)
+    renderer = cast(RendererHTML, md.renderer)
+    for rule in ("fence", "code_block"):
+        md.add_render_rule(rule, _focusable_pre(renderer.rules[rule]))
     heading = html_lib.escape(typography.footnotes)
     # A section needs a heading; readers of the page see the rule, screen readers the name.
     md.add_render_rule(
@@ -270,6 +275,26 @@ def _alignment_as_class(state: StateCore) -> None:
             if style.startswith("text-align:"):
                 token.attrs.pop("style")
                 token.attrSet("class", "align-" + style.removeprefix("text-align:"))
+
+
+def _scrollable_reachable(state: StateCore) -> None:
+    """A table that may scroll sideways can be reached with the keyboard (WCAG 2.1.1)."""
+    for token in state.tokens:
+        if token.type == "table_open":
+            token.attrSet("tabindex", "0")
+
+
+def _focusable_pre(default: Any) -> Any:
+    """A code block's renderer whose <pre>, which scrolls when a line is long, takes focus.
+
+    Chromium lets the keyboard into a scrolling box by itself; Safari does not.
+    """
+
+    def render(renderer: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+        made = str(default(tokens, idx, options, env))
+        return made.replace("<pre>", '<pre tabindex="0">', 1)
+
+    return render
 
 
 def _resolve_markdown_links(state: StateCore) -> None:

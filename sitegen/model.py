@@ -74,6 +74,10 @@ class Notice:
         return f"{where}: warning: {self.message}"
 
 
+EPISODE_TYPES = ("full", "trailer", "bonus")
+"""The kinds of episode podcast apps know (itunes:episodeType)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Post:
     """A parsed post or page: metadata, rendered body and where it is published."""
@@ -129,6 +133,12 @@ class Post:
     """The id feeds give the post, when front matter fixes it (kept from an old blog)."""
     episode: int | None = None
     season: int | None = None
+    episode_type: str = "full"
+    """itunes:episodeType: full, trailer or bonus."""
+    explicit: bool | None = None
+    """itunes:explicit of this episode; None: as the podcast's."""
+    guests: tuple[str, ...] = ()
+    """Guests heard in this episode, besides the podcast's own persons (podcast:person)."""
     cleaned_links: int = 0
     """Outbound links in the body and the dream that lost tracking parameters."""
 

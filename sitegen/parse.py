@@ -15,7 +15,7 @@ import yaml
 from . import markdown
 from .config import Config
 from .errors import ContentError, display_path
-from .model import Document, ImageRef, Notice, Post, Ref
+from .model import EPISODE_TYPES, Document, ImageRef, Notice, Post, Ref
 from .text import digest, plain_text, shorten, slugify, toml_problem
 
 _DATE_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-?")
@@ -50,6 +50,9 @@ _KEYS: dict[str, dict[str, str]] = {
         "guid": "str",
         "episode": "day",
         "season": "day",
+        "episode_type": "str",
+        "explicit": "bool",
+        "guests": "list",
     },
     "page": {**_COMMON, "nav": "bool", "weight": "int"},
 }
@@ -102,6 +105,8 @@ def parse_document(
     values = fm.values
     fail = _failer(shown, fm)
     _check_keys(values, _KEYS[document.kind], fail)
+    if values.get("episode_type", "full") not in EPISODE_TYPES:
+        fail("episode_type", "episode_type must be full, trailer or bonus (as Apple names them)")
 
     title = values.get("title", "").strip()
     if not title:
@@ -211,6 +216,9 @@ def parse_document(
         guid=values.get("guid", "").strip(),
         episode=values.get("episode"),
         season=values.get("season"),
+        episode_type=values.get("episode_type", "full"),
+        explicit=values.get("explicit"),
+        guests=tuple(g.strip() for g in values.get("guests", ()) if g.strip()),
         cleaned_links=cleaned,
     )
 

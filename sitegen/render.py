@@ -23,6 +23,7 @@ from .errors import ThemeError
 from .feedjobs import feed_links, plan_feeds
 from .imageclean import cleaning_reader
 from .markdown import IMAGE_SCHEME, REF_SCHEME
+from .meta import Previews, image_text, listed, og_locale
 from .model import (
     Episodes,
     Figures,
@@ -36,6 +37,7 @@ from .model import (
     months_between,
 )
 from .picture import picture_html
+from .sitemap import sitemap_entries, sitemap_xml
 from .text import digest, slugify
 from .theme import Theme
 
@@ -126,6 +128,7 @@ class _Renderer:
         # So is the transparency page's: /transparenz/, /transparency/.
         slug = slugify(self.strings.get("transparency_slug", "")) or "transparency"
         self.transparency_url = f"{slug}/"
+        self.previews = Previews(self.config, self.pictures, self.abs_url)
         self.env.globals.update(
             site=site,
             config=self.config,
@@ -150,6 +153,10 @@ class _Renderer:
             money=self.money,
             month=self.month,
             duration=self.duration,
+            og_locale=og_locale(self.config.language),
+            preview=self.previews.image,
+            image_text=image_text,
+            listed=listed,
         )
         # JSON-LD keeps its umlauts readable; `tojson` still escapes <, >, & and '.
         self.env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
@@ -222,20 +229,19 @@ class _Renderer:
             "isPartOf": {"@type": "Blog", "name": self.config.title, "url": self.abs_url()},
             "wordCount": post.words,
         }
-        if post.updated:
-            data["dateModified"] = post.updated.isoformat()
+        data["dateModified"] = post.updated.isoformat() if post.updated else written
         if post.summary:
             data["description"] = post.summary
         if self.config.author.name:
-            data["author"] = {"@type": "Person", "name": self.config.author.name}
+            author = self.config.author.name
+            data["author"] = {"@type": "Person", "name": author, "url": self.abs_url()}
         if post.location:
             data["contentLocation"] = {"@type": "Place", "name": post.location}
         if post.day is not None:
             data["position"] = post.day
         if post.tags:
             data["keywords"] = list(post.tags)
-        if image := self.cover_url(post):
-            data["image"] = image
+        data["image"] = self.previews.image(post)
         return data
 
     def number(self, value: float, pattern: str = "#,##0") -> str:
@@ -387,8 +393,12 @@ class _Renderer:
                 "uses/index.html", key, "uses.html", site.uses.source, page_url="uses/"
             )
             yield Job("uses.json", key, self._uses_json, site.uses.source)
-        dates = (f"{p.url} {p.updated or p.date}" for p in (*site.posts, *site.pages))
-        yield Job("sitemap.xml", digest(self.base_key, *dates), self._sitemap, "sitemap")
+        entries = sitemap_entries(site, self.dreams_url, self.transparency_url)
+
+        def sitemap() -> bytes:
+            return sitemap_xml(entries, self.abs_url)
+
+        yield Job("sitemap.xml", digest(self.base_key, repr(entries)), sitemap, "sitemap")
         yield Job("robots.txt", self.base_key, self._robots, "robots.txt")
         yield from plan_feeds(site, self.episodes, self, self.feed_key)
 
@@ -491,24 +501,6 @@ class _Renderer:
 
         output = alias if alias.endswith(".html") else f"{alias}index.html"
         return Job(output, digest(self.base_key, alias, target), produce, post.source)
-
-    def _sitemap(self) -> bytes:
-        entries = [(self.abs_url(""), self.site.posts[0].date if self.site.posts else None)]
-        entries += [
-            (self.abs_url(p.url), p.updated or p.date) for p in (*self.site.posts, *self.site.pages)
-        ]
-        if self.site.uses is not None:
-            entries.append((self.abs_url("uses/"), None))
-        entries.append((self.abs_url(self.transparency_url), None))
-        lines = [
-            '<?xml version="1.0" encoding="UTF-8"?>',
-            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
-        ]
-        for loc, when in entries:
-            lastmod = f"<lastmod>{when.isoformat()}</lastmod>" if when else ""
-            lines.append(f"  <url><loc>{html.escape(loc)}</loc>{lastmod}</url>")
-        lines.append("</urlset>\n")
-        return "\n".join(lines).encode("utf-8")
 
     def _uses_json(self) -> bytes:
         """The uses page as data, for anyone who wants to compare or keep track."""

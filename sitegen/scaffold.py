@@ -27,6 +27,9 @@ _SITE_TOML = """\
 
 title = "{title}"
 description = "{description}"
+# The picture shown when someone shares a page without a photo of its own, a file
+# in content/static/ (1200 x 630 px suits most sites); the theme's own without it.
+# image = "vorschau.png"
 # Where the site is published: every link honours its path, so a site at
 # https://user.github.io/blog/ works. Replace this placeholder (builds warn
 # until you do). {base_url_note}

@@ -144,8 +144,8 @@ def only_data_blocks(folder: Path) -> bool:
     )
 
 
-def check_html(folder: Path) -> str:
-    """Run the W3C Nu HTML checker over every page of a built site; return its report."""
+def check_html(*folders: Path) -> str:
+    """Run the W3C Nu HTML checker once over every page of built sites; return its report."""
     vnu = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
     java = shutil.which("java")
     if java is None:
@@ -153,7 +153,7 @@ def check_html(folder: Path) -> str:
     if not vnu.exists():
         missing("the HTML checker (vnu.jar)", "npm install --no-audit --no-fund")
     ignored = _FILE_ORIGIN_ARTEFACT
-    if only_data_blocks(folder):
+    if all(only_data_blocks(folder) for folder in folders):
         ignored = f"{ignored}|{_DATA_BLOCK_ARTEFACT}"
     result = subprocess.run(
         [
@@ -165,7 +165,7 @@ def check_html(folder: Path) -> str:
             "text",
             "--filterpattern",
             ignored,
-            str(folder),
+            *map(str, folders),
         ],
         capture_output=True,
         text=True,

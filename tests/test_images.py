@@ -85,7 +85,9 @@ def tags(html: str, name: str) -> list[dict[str, str | None]]:
 def published_images(site: Path) -> dict[str, Image.Image]:
     found = {}
     for path in sorted((site / "output").rglob("*")):
-        if path.suffix in (".jpg", ".png", ".webp", ".avif"):
+        # The theme's own preview image (assets/) is no photo of the site's.
+        theirs = path.relative_to(site / "output").parts[0] != "assets"
+        if path.suffix in (".jpg", ".png", ".webp", ".avif") and theirs:
             image = Image.open(path)
             image.load()
             found[path.relative_to(site / "output").as_posix()] = image

@@ -11,9 +11,11 @@ import pytest
 from lxml import etree
 from PIL import Image
 
+from sitegen.feedcheck import check_feeds
 from sitegen.podcast import feed_guid
 
 from .conftest import SITE_TOML, MakeSite, build_site, check_html, make_audio, post, read, run_cli
+from .shapes import make_m4a
 
 BASE = "https://user.github.io/pod/"
 ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
@@ -126,7 +128,7 @@ def test_podcast_xml_as_an_app_reads_it(make_site: MakeSite) -> None:
     assert funding.get("url") == "https://example.org/unterstuetzen/"
     persons = [
         (p.text, p.get("role"), p.get("img"), p.get("href"))
-        for p in channel.iter(f"{PODCAST}person")
+        for p in channel.findall(f"{PODCAST}person")
     ]
     assert persons == [
         ("Jana", "host", BASE + "jana.jpg", None),
@@ -139,6 +141,17 @@ def test_podcast_xml_as_an_app_reads_it(make_site: MakeSite) -> None:
     assert item is not None
     assert item.find("guid").get("isPermaLink") == "false"  # type: ignore[union-attr]
     assert item.findtext(f"{ITUNES}episodeType") == "full"
+    # What Apple recommends for every episode, and no e-mail address for apps to show.
+    assert item.findtext(f"{ITUNES}explicit") == "false"
+    assert item.find(f"{ITUNES}image").get("href") == BASE + "cover.jpg"  # type: ignore[union-attr]
+    assert item.find("author") is None and item.findtext(f"{ITUNES}author") == "Ada"
+    assert b"jana@example.org" not in etree.tostring(item)
+    assert channel.findtext("copyright") == "© 2024 Ada"
+    # Each episode names who is heard in it: the podcast's persons, then its guests.
+    assert [(p.text, p.get("role")) for p in item.findall(f"{PODCAST}person")] == [
+        ("Jana", "host"),
+        ("Emre", "guest"),
+    ]
     transcript = item.find(f"{PODCAST}transcript")
     chapters = item.find(f"{PODCAST}chapters")
     assert transcript is not None and chapters is not None
@@ -148,6 +161,42 @@ def test_podcast_xml_as_an_app_reads_it(make_site: MakeSite) -> None:
     assert chapters.get("type") == "application/json+chapters"
     for name in ("papier.vtt", "papier.json", "papier.mp3"):
         assert (site / "output/2024/01/05/papier" / name).is_file()
+
+
+def test_an_episode_says_its_type_whether_it_is_explicit_and_its_guests(
+    make_site: MakeSite,
+) -> None:
+    site = podcast_site(make_site, episode_type="trailer", explicit=True, guests=["Grete"])
+    build_site(site, base_url=BASE)
+    item = etree.fromstring((site / "output/podcast.xml").read_bytes()).find("channel/item")
+    assert item is not None
+    assert item.findtext(f"{ITUNES}episodeType") == "trailer"
+    assert item.findtext(f"{ITUNES}explicit") == "true"
+    persons = [(p.text, p.get("role")) for p in item.findall(f"{PODCAST}person")]
+    assert persons[-1] == ("Grete", "guest")
+
+    index = site / EPISODE / "index.md"
+    index.write_text(index.read_text().replace('"trailer"', '"teaser"'))
+    result = run_cli("build", "--site", site)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert (
+        "index.md:" in result.stderr
+        and "episode_type must be full, trailer or bonus" in result.stderr
+    )
+
+
+def test_an_m4a_episode_is_measured_and_announced(make_site: MakeSite) -> None:
+    # A real AAC-in-MP4 file, encoded by FFmpeg's AAC encoder through PyAV: no network needed.
+    site = podcast_site(make_site, audio="papier.m4a")
+    make_m4a(site / EPISODE / "papier.m4a", 2.5)
+    build_site(site, base_url=BASE)
+    entry = feedparser.parse((site / "output/podcast.xml").read_bytes()).entries[0]
+    size = (site / EPISODE / "papier.m4a").stat().st_size
+    assert entry.enclosures == [
+        {"href": BASE + "2024/01/05/papier/papier.m4a", "length": str(size), "type": "audio/x-m4a"}
+    ]
+    assert entry.itunes_duration == "3"  # 2.56 s of AAC, rounded to the second
+    assert check_feeds(site / "output", BASE) == []
 
 
 def test_podcast_guid_is_computed_as_the_namespace_specifies() -> None:
@@ -206,7 +255,10 @@ def test_the_episode_page_has_a_plain_player_and_shows_chapters_and_transcript(
     site = podcast_site(make_site)
     build_site(site, base_url=BASE)
     page = read(site, "2024/01/05/papier/index.html")
-    assert '<audio controls preload="none" src="/pod/2024/01/05/papier/papier.mp3">' in page
+    assert (
+        '<audio class="u-audio" controls preload="none" src="/pod/2024/01/05/papier/papier.mp3">'
+        in page
+    )
     # No third-party player: the only script element is the entry's JSON-LD data.
     assert re.findall(r"<script[^>]*>", page) == ['<script type="application/ld+json">']
     assert '<time datetime="PT3S">0:03</time>' in page
@@ -371,5 +423,5 @@ def test_without_a_podcast_section_audio_still_plays_on_the_page(make_site: Make
     site = podcast_site(make_site, toml="")
     build_site(site)
     assert not (site / "output/podcast.xml").exists()
-    assert "<audio controls" in read(site, "2024/01/05/papier/index.html")
+    assert '<audio class="u-audio" controls' in read(site, "2024/01/05/papier/index.html")
     assert "podcast.xml" not in read(site, "index.html")

@@ -101,13 +101,13 @@ def test_durations_follow_the_day_of_the_build_even_with_nothing_else_changed(
 
 def test_the_history_is_sorted_newest_first(site: Path) -> None:
     build_site(site)
-    history = re.findall(r"<li><time[^>]*>([^<]*)</time>: ([^<(]*)", read(site, "uses/index.html"))
+    history = re.findall(r"<li><time[^>]*>([^<]*)</time> · ([^<(]*)", read(site, "uses/index.html"))
     assert [(when, what.strip()) for when, what in history] == [
-        ("Mai 2024", "angefangen mit Webspace"),
-        ("November 2019", "angefangen mit Stockpresse"),
-        ("August 2016", "aufgehört mit Knochenleim"),
-        ("März 2012", "angefangen mit Knochenleim"),
-        ("März 2012", "angefangen mit Leinenzwirn"),
+        ("Mai 2024", "Neu im Einsatz: Webspace"),
+        ("November 2019", "Neu im Einsatz: Stockpresse"),
+        ("August 2016", "Aufgegeben: Knochenleim"),
+        ("März 2012", "Neu im Einsatz: Knochenleim"),
+        ("März 2012", "Neu im Einsatz: Leinenzwirn"),
     ]
 
 

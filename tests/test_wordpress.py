@@ -206,7 +206,7 @@ def test_the_export_imports_and_the_site_builds_without_ads_or_trackers(
         r'<picture>.*?<img src="[^"]*bosporus[^"]*"[^>]*alt="Nebel über dem Wasser"', html, re.S
     )
     assert "<em>Der Bosporus, kurz nach sechs</em>" in html
-    assert "<table>" in html and "<td>Çay</td>" in html
+    assert '<table tabindex="0">' in html and "<td>Çay</td>" in html
     assert 'class="footnote-ref"' in html and "Jedenfalls bis Üsküdar" in html
     assert 'href="https://de.wikipedia.org/wiki/Bosporus"' in html
     assert 'href="https://www.amazon.de/dp/3100000000/"' in html
@@ -216,7 +216,7 @@ def test_the_export_imports_and_the_site_builds_without_ads_or_trackers(
     assert 'href="/2013/01/15/istanbul-am-morgen/"' in brucke_html  # old link, new URL
     assert 'href="https://vimeo.com/76979871"' in brucke_html
     assert 'href="https://www.youtube.com/watch?v=dQw4w9WgXcQ"' in brucke_html
-    assert "<pre><code>rsync -a fotos/ sicherung/\n</code></pre>" in brucke_html
+    assert '<pre tabindex="0"><code>rsync -a fotos/ sicherung/\n</code></pre>' in brucke_html
     assert "<li>3. Klasse war voll</li>" in brucke_html
     assert "Der Zug hatte vierzig Minuten Verspätung." in brucke_html
     redirect = read(site, "2013/02/03/über-die-brücke/index.html")

@@ -1,0 +1,64 @@
+"""sitemap.xml: every page a search engine should index, and nothing else.
+
+In it: the front page, every post and page, the dreams page, the tag list, each tag's
+first page, each year's archive, the uses and transparency pages. These are the pages
+that say something no other page says (a tag page gathers a topic, a year archive the
+year's day numbers), so a reader may well arrive at them from a search. Left out: later
+pages of a listing (/page/2/), whose posts move on with every new one and are all found
+on their own pages; the 404 page and the redirects from old addresses, which carry
+`noindex`. A listing's date is that of the newest change among the posts it shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from .model import Post, Site
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One page of the sitemap: its path below the site root and when it last changed."""
+
+    path: str
+    modified: dt.datetime | None = None
+
+
+def sitemap_entries(site: Site, dreams_url: str, transparency_url: str) -> list[Entry]:
+    """Every page that belongs in the sitemap, in the order a reader meets them."""
+    entries = [Entry("", _newest(site.posts))]
+    entries += [Entry(p.url, p.updated or p.date) for p in (*site.posts, *site.pages)]
+    if dreams_url and site.dreams:
+        entries.append(Entry(dreams_url, _newest(site.dreams)))
+    if site.tags:
+        entries.append(Entry("tags/", _newest(site.posts)))
+        for tag in site.tags:
+            entries.append(Entry(f"tags/{tag.slug}/", _newest(site.posts[i] for i in tag.posts)))
+    for year in site.years:
+        entries.append(Entry(f"{year.year}/", _newest(site.posts[i] for i in year.posts)))
+    if site.uses is not None:
+        entries.append(Entry("uses/"))
+    entries.append(Entry(transparency_url))
+    return entries
+
+
+def sitemap_xml(entries: Iterable[Entry], abs_url: Callable[[str], str]) -> bytes:
+    """The entries as a sitemaps.org urlset."""
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    for entry in entries:
+        when = entry.modified
+        lastmod = f"<lastmod>{when.isoformat()}</lastmod>" if when else ""
+        lines.append(f"  <url><loc>{html.escape(abs_url(entry.path))}</loc>{lastmod}</url>")
+    lines.append("</urlset>\n")
+    return "\n".join(lines).encode("utf-8")
+
+
+def _newest(posts: Iterable[Post]) -> dt.datetime | None:
+    dates = [p.updated or p.date for p in posts]
+    return max(dates, key=lambda d: d.astimezone(dt.UTC)) if dates else None
