@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
+import sqlite3
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__, audit
-from .build import BuildOptions, build
+from .build import CACHE_DIR, BuildOptions, build
 from .config import load_config
 from .errors import BuildErrors, SitegenError, display_path
 from .links import check_links
@@ -24,6 +27,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    stopped: list[int] = []
+
+    def stop(signum: int, _frame: object) -> None:
+        # SIGTERM ends the build as Ctrl-C does: staging removed, workers ended, output whole.
+        stopped.append(signum)
+        raise KeyboardInterrupt
+
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, stop) if main_thread else None
     try:
         return int(args.run(args))
     except SitegenError as e:
@@ -33,14 +45,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 1
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+        print("interrupted" if not stopped else "stopped", file=sys.stderr)
+        return 128 + (stopped[0] if stopped else signal.SIGINT)
+    except OSError as e:
+        where = display_path(e.filename) if e.filename else "error"
+        print(f"{where}: {e.strerror or e}", file=sys.stderr)
+        return 1
+    except sqlite3.Error as e:
+        print(f"{CACHE_DIR}: the cache is damaged ({e}): delete the folder", file=sys.stderr)
+        return 1
+    except RecursionError:
+        print("error: input nested too deep to read", file=sys.stderr)
+        return 1
+    except ValueError as e:  # the stages name the file for every case known; the rest, briefly
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _build(args: argparse.Namespace) -> int:
     report = build(
         BuildOptions(
-            site_dir=args.site, out_dir=args.out, drafts=args.drafts, base_url=args.base_url
+            site_dir=args.site,
+            out_dir=args.out,
+            drafts=args.drafts,
+            base_url=args.base_url,
+            force=args.force,
         )
     )
     for notice in report.warnings:
@@ -155,6 +187,11 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         metavar="DIR",
         help="where to write the site (default: SITE/output)",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="build into an --out folder that holds files sitegen did not write, replacing them",
     )
     p.add_argument("--drafts", action="store_true", help="include posts marked draft = true")
     p.add_argument(

@@ -32,6 +32,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError, features
 from .errors import BuildErrors, ContentError, SitegenError, display_path
 from .markdown import IMAGE_EXTENSIONS
 from .model import ImageRef, Job, Picture, Pictures, Post, Site, Variant
+from .parallel import quiet_worker
 from .text import digest, slugify
 
 MAX_PIXELS = 2**28
@@ -257,10 +258,12 @@ def _identify(path: Path, key: str, index: dict[str, Any], used: dict[str, Any])
     """The source's digest and dimensions: from the index when its stat is unchanged."""
     global opened
     st = path.stat()
-    stamp = [st.st_size, st.st_mtime_ns]
+    # A file replaced by another of the same size and mtime (cp -p, a checkout) still gets a
+    # new inode or ctime: ctime cannot be set back by any tool, so the stat key catches it.
+    stamp = [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
     entry = index["files"].get(key)
-    if entry and entry[:2] == stamp:
-        source_digest = entry[2]
+    if isinstance(entry, list) and len(entry) == 5 and entry[:4] == stamp:
+        source_digest = entry[4]
     else:
         with path.open("rb") as f:
             source_digest = hashlib.file_digest(f, "blake2b").hexdigest()[:32]
@@ -336,7 +339,9 @@ def _run(tasks: tuple[Task, ...], cache_dir: str) -> Iterator[tuple[Task, str | 
     # A forked child would inherit the locks of other threads (the dev server's): spawn then.
     method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
     context = multiprocessing.get_context(method)
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with concurrent.futures.ProcessPoolExecutor(
+        workers, mp_context=context, initializer=quiet_worker
+    ) as pool:
         futures = {
             pool.submit(make_variants, task.path, task.operations, cache_dir): task
             for task in tasks
@@ -345,6 +350,9 @@ def _run(tasks: tuple[Task, ...], cache_dir: str) -> Iterator[tuple[Task, str | 
             for future in concurrent.futures.as_completed(futures):
                 yield futures[future], future.result()
         except BaseException:
+            # Ctrl-C: do not wait for large images to finish; end the workers now.
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
             pool.shutdown(cancel_futures=True)
             raise
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 import time
@@ -49,7 +50,8 @@ def parallel_map(
     global _work
     _work = (func, items)
     try:
-        with multiprocessing.get_context("fork").Pool(count) as pool:
+        # Leaving the block terminates the workers (SIGTERM), also on Ctrl-C.
+        with multiprocessing.get_context("fork").Pool(count, initializer=quiet_worker) as pool:
             chunk = max(1, min(64, len(items) // (count * 8)))
             return list(progress.follow(pool.imap(_call, range(len(items)), chunksize=chunk)))
     finally:
@@ -78,6 +80,17 @@ class Progress:
         if self.shown:
             sys.stderr.write("\r\033[K")
             sys.stderr.flush()
+
+
+def quiet_worker() -> None:
+    """Leave Ctrl-C to the parent, and let SIGTERM end a worker without a word.
+
+    A terminal sends Ctrl-C to every process of the group; workers that took it would each
+    print a traceback, and a pool whose worker died that way waits for its result forever.
+    The parent, told once, stops the workers with SIGTERM.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _call(index: int) -> Any:

@@ -38,7 +38,10 @@ def fingerprint(config: Config, folders: Sequence[Path], *parts: str) -> str:
                     st = os.stat(path)
                 except OSError:
                     continue
-                found.append(f"{path}\0{st.st_size}\0{st.st_mtime_ns}")
+                # Inode and ctime: a file replaced by one of equal size and mtime is seen too.
+                found.append(
+                    f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\0{st.st_ctime_ns}"
+                )
     return digest(str(_VERSION), repr(config), *parts, *found)
 
 
