@@ -11,15 +11,13 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, audit
-from .build import CACHE_DIR, BuildOptions, build
-from .config import load_config
+from . import __version__
 from .errors import BuildErrors, SitegenError, display_path
-from .links import check_links
 from .wordpress.diary import DREAM_PHRASES
 
-# The commands other than `build` import what they need when they run: a build
-# should not pay for loading the feed reader, the web server or the importer.
+# Every command imports what it needs when it runs: a build should not pay for loading
+# the feed reader, the web server or the importer, and a Ctrl-C while the build's own
+# modules load (a second on a busy machine) must still end in one line, not a traceback.
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -52,6 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{where}: {e.strerror or e}", file=sys.stderr)
         return 1
     except sqlite3.Error as e:
+        from .build import CACHE_DIR
+
         print(f"{CACHE_DIR}: the cache is damaged ({e}): delete the folder", file=sys.stderr)
         return 1
     except RecursionError:
@@ -66,6 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from .build import BuildOptions, build
+
     report = build(
         BuildOptions(
             site_dir=args.site,
@@ -82,7 +84,9 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from . import feedcheck
+    from . import audit, feedcheck
+    from .config import load_config
+    from .links import check_links
 
     config = load_config(args.site.resolve(), args.base_url)
     out_dir = args.out or args.site / "output"

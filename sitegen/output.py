@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,7 +132,7 @@ def produce(
     try:
         results = parallel_map(stage, stale, label="writing")
     except BaseException:
-        swap.remove_tree(folder)
+        _abandon(folder)
         raise
     files = [r for r in results if r is not None]
     ran = {j.output for j in stale}
@@ -142,7 +143,14 @@ def produce(
 
 
 def discard(staged: Staged) -> None:
-    swap.remove_tree(staged.folder)
+    _abandon(staged.folder)
+
+
+def _abandon(folder: Path) -> None:
+    """Remove a staging folder; on Ctrl-C leave it to the next build, to stop at once."""
+    if isinstance(sys.exception(), KeyboardInterrupt):
+        return  # removing many files can take seconds; the next build knows it by its PID
+    swap.remove_tree(folder)
 
 
 def write(jobs: list[Job], staged: Staged, out_dir: Path, manifest_path: Path) -> WriteReport:
@@ -160,7 +168,7 @@ def write(jobs: list[Job], staged: Staged, out_dir: Path, manifest_path: Path) -
     except BaseException:
         discard(staged)
         raise
-    discard(staged)  # now the old tree
+    swap.remove_tree(staged.folder)  # now the old tree
     save_manifest(manifest_path, {j.output: j.key for j in jobs})
     pruned = sorted(staged.old - wanted)
     return WriteReport(staged.files, len(jobs) - len(staged.files), tuple(pruned))

@@ -50,10 +50,16 @@ def parallel_map(
     global _work
     _work = (func, items)
     try:
-        # Leaving the block terminates the workers (SIGTERM), also on Ctrl-C.
         with multiprocessing.get_context("fork").Pool(count, initializer=quiet_worker) as pool:
             chunk = max(1, min(64, len(items) // (count * 8)))
-            return list(progress.follow(pool.imap(_call, range(len(items)), chunksize=chunk)))
+            try:
+                return list(progress.follow(pool.imap(_call, range(len(items)), chunksize=chunk)))
+            except BaseException:
+                # Ctrl-C or an error: the work is lost anyway, so end the workers at once
+                # rather than let the pool's SIGTERM wait for busy ones.
+                for child in multiprocessing.active_children():
+                    child.kill()
+                raise
     finally:
         _work = None
 
