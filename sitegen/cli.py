@@ -34,6 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, stop) if main_thread else None
+    previous_int = signal.getsignal(signal.SIGINT)
     try:
         return int(args.run(args))
     except SitegenError as e:
@@ -42,9 +43,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    except KeyboardInterrupt:
-        print("interrupted" if not stopped else "stopped", file=sys.stderr)
-        return 128 + (stopped[0] if stopped else signal.SIGINT)
+    except KeyboardInterrupt as e:
+        if main_thread:  # one signal is enough: a second one, still pending, must not raise here
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signum = stopped[0] if stopped else getattr(e, "signum", signal.SIGINT)
+        print("interrupted" if signum == signal.SIGINT else "stopped", file=sys.stderr)
+        return 128 + signum
     except OSError as e:
         where = display_path(e.filename) if e.filename else "error"
         print(f"{where}: {e.strerror or e}", file=sys.stderr)
@@ -63,6 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if main_thread:
             signal.signal(signal.SIGTERM, previous)
+            signal.signal(signal.SIGINT, previous_int)
 
 
 def _build(args: argparse.Namespace) -> int:

@@ -84,8 +84,11 @@ _TOO_DEEP = f"front matter nests tables or lists more than {MAX_NESTING} deep"
 
 def _yaml(raw: str, shown: str) -> Any:
     """Parse YAML front matter, refusing alias bombs and deep nesting before building values."""
-    loader = yaml.SafeLoader(raw)
+    if _bracket_depth(raw) > 4 * MAX_NESTING:
+        raise ContentError(_TOO_DEEP, shown, 2)  # PyYAML takes seconds to find that out
+    loader: yaml.SafeLoader | None = None
     try:
+        loader = yaml.SafeLoader(raw)  # reads the text at once: may raise already
         node = loader.get_single_node()
         if node is None:
             return {}
@@ -100,22 +103,35 @@ def _yaml(raw: str, shown: str) -> Any:
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
-        problem = getattr(e, "problem", None) or str(e)
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
         raise ContentError(f"front matter is not valid YAML: {problem}", shown, line) from None
     except RecursionError:
         raise ContentError(_TOO_DEEP, shown, 2) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
+
+
+def _bracket_depth(raw: str) -> int:
+    """How deep [ and { nest, counted roughly (brackets inside quotes count too)."""
+    depth = deepest = 0
+    for char in raw:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+    return deepest
 
 
 def _yaml_size(root: yaml.Node) -> int:
     """How many values the node stands for with every alias expanded (shared nodes counted once
-    a use), computed without expanding anything; stops past the limit or the nesting limit."""
+    a use), computed without expanding anything; too deep a node raises RecursionError."""
     sizes: dict[int, int] = {}
 
     def size(node: yaml.Node, depth: int) -> int:
         if depth > MAX_NESTING:
-            return MAX_YAML_NODES + 1
+            raise RecursionError  # reported as nesting too deep
         known = sizes.get(id(node))
         if known is not None:
             return known

@@ -161,7 +161,7 @@ def write(jobs: list[Job], staged: Staged, out_dir: Path, manifest_path: Path) -
         for output in sorted(wanted - set(staged.files)):
             _link(out_dir / output, folders.ready(output))
         swap.carry_hidden(out_dir, staged.folder)
-        swap.mark(staged.folder)
+        swap.mark(staged.folder, out_dir)
         # Until the new manifest is saved, none may vouch for files of the tree swapped in.
         forget_manifest(manifest_path)
         swap.exchange(staged.folder, out_dir)

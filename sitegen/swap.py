@@ -74,7 +74,13 @@ def is_marked(folder: Path) -> bool:
     return (folder / MARKER).is_file()
 
 
-def mark(folder: Path) -> None:
+def mark(folder: Path, out_dir: Path) -> None:
+    """Put the marker into a new tree: the old tree's own file when it says the same."""
+    old = out_dir / MARKER
+    with contextlib.suppress(OSError):
+        if old.is_file() and not old.is_symlink() and old.read_bytes() == _MARKER_TEXT:
+            _link_or_copy(str(old), str(folder / MARKER))  # a stable mtime, as every file
+            return
     (folder / MARKER).write_bytes(_MARKER_TEXT)
 
 
