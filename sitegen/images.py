@@ -2,8 +2,8 @@
 
 A variant's file name carries a digest of its source's bytes and of its operation
 (width, format, encoder settings), so a file of that name in the cache is a fresh
-one. Sources are identified by a small JSON index (path, size, mtime -> digest and
-dimensions): stat first, hash second, decode only what the cache lacks. The cache
+one. Sources are identified by a small JSON index (path, size, mtime, inode, ctime ->
+digest and dimensions): stat first, hash second, decode only what the cache lacks. The cache
 (SITE/.sitegen-cache/images/) holds exactly the variants of the last successful
 build; it can be kept between CI runs, where the checkout's new mtimes only cost a
 re-hash of each source, never a decode.
