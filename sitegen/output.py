@@ -11,12 +11,16 @@ A second round of jobs, made from what the first round staged, may join the same
 
 from __future__ import annotations
 
+import bisect
+import contextlib
 import errno
 import json
 import logging
 import os
 import shutil
+import stat
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,8 +53,10 @@ class Staged:
 
     def locate(self, output: str) -> Path:
         """The file holding this build's bytes of an output: staged, or already in place."""
-        staged = self.folder / output
-        return staged if staged.is_file() else self.out_dir / output
+        # Not "is it in the staging folder": a reused tree holds older files too.
+        i = bisect.bisect_left(self.files, output)
+        staged = i < len(self.files) and self.files[i] == output
+        return (self.folder if staged else self.out_dir) / output
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +132,9 @@ def produce(
         data = job.produce()
         if job.output in old and _same_bytes(out_dir / job.output, data):
             return None  # hard-linked at the end: the file keeps its mtime
-        _create(folders.ready(job.output), data)
+        target = folders.ready(job.output)
+        _clear(target)  # an older file in a reused tree: never written through (hard links)
+        _create(target, data)
         return job.output
 
     try:
@@ -147,19 +155,17 @@ def discard(staged: Staged) -> None:
 
 
 def _abandon(folder: Path) -> None:
-    """Remove a staging folder; on Ctrl-C leave it to the next build, to stop at once."""
+    """Keep a staging folder for the next build; on Ctrl-C leave it, to stop at once."""
     if isinstance(sys.exception(), KeyboardInterrupt):
-        return  # removing many files can take seconds; the next build knows it by its PID
-    swap.remove_tree(folder)
+        return  # the next build knows it by its PID and removes it
+    swap.keep_spare(folder)
 
 
 def write(jobs: list[Job], staged: Staged, out_dir: Path, manifest_path: Path) -> WriteReport:
     """Complete the staged tree from the old one, then swap it in whole."""
     wanted = {j.output for j in jobs}
     try:
-        folders = _Folders(staged.folder)
-        for output in sorted(wanted - set(staged.files)):
-            _link(out_dir / output, folders.ready(output))
+        _complete(staged.folder, out_dir, wanted, frozenset(staged.files))
         swap.carry_hidden(out_dir, staged.folder)
         swap.mark(staged.folder, out_dir)
         # Until the new manifest is saved, none may vouch for files of the tree swapped in.
@@ -168,35 +174,108 @@ def write(jobs: list[Job], staged: Staged, out_dir: Path, manifest_path: Path) -
     except BaseException:
         discard(staged)
         raise
-    swap.remove_tree(staged.folder)  # now the old tree
+    swap.keep_spare(staged.folder)  # now the old tree: the next build's starting point
     save_manifest(manifest_path, {j.output: j.key for j in jobs})
     pruned = sorted(staged.old - wanted)
     return WriteReport(staged.files, len(jobs) - len(staged.files), tuple(pruned))
 
 
+def _complete(folder: Path, out_dir: Path, wanted: set[str], written: frozenset[str]) -> None:
+    """Make the staging folder hold exactly the wanted outputs and nothing else.
+
+    Outputs not written this build are hard links to the old tree's files; a reused
+    tree (the one swapped out last time) mostly has them already.
+    """
+    folders = _Folders(folder)
+    for output in sorted(wanted - written):
+        source, target = out_dir / output, folders.ready(output)
+        with contextlib.suppress(OSError):
+            have, want = os.lstat(target), os.lstat(source)
+            if (have.st_ino, have.st_dev) == (want.st_ino, want.st_dev):
+                continue
+        _clear(target)
+        _link(source, target)
+    _prune(str(folder), "", wanted)
+
+
+def _prune(folder: str, prefix: str, wanted: set[str]) -> bool:
+    """Remove what no output is below `folder` (hidden tops aside); True when it is empty."""
+    empty = True
+    with os.scandir(folder) as entries:
+        for entry in list(entries):
+            rel = prefix + entry.name
+            if not prefix and entry.name.startswith("."):
+                empty = False  # carried or the marker: handled by `swap`
+            elif entry.is_dir(follow_symlinks=False):
+                if _prune(entry.path, rel + "/", wanted):
+                    _removing(os.rmdir, entry.path)
+                else:
+                    empty = False
+            elif rel in wanted and entry.is_file(follow_symlinks=False):
+                empty = False
+            else:
+                _removing(os.unlink, entry.path)
+    return empty
+
+
+def _removing(remove: Callable[[str], None], path: str) -> None:
+    try:
+        remove(path)
+    except PermissionError:  # a read-only folder of a reused tree: it is ours
+        parent = os.path.dirname(path)
+        os.chmod(parent, os.lstat(parent).st_mode | 0o700)
+        remove(path)
+
+
+def _clear(path: str) -> None:
+    """Remove what a reused tree holds at an output's path (a file, a link or a folder)."""
+    swap.remove_entry(Path(path))
+
+
 class _Folders:
-    """Creates the folders below `root` that outputs need, each once, proved inside `root`."""
+    """Creates the folders below `root` that outputs need, each once, proved inside `root`.
+
+    Every folder on the way is checked to be a real folder, not a link (one lstat each),
+    so no path below `root` resolves anywhere else.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.real = os.path.realpath(root)
-        self.made: set[str] = set()
+        self.made: set[str] = {""}
 
     def ready(self, output: str) -> str:
         problem = output_problem(output)
         if problem is not None:
             raise SitegenError(f"cannot write {output!r}: {problem}")
         parent, _, _ = output.rpartition("/")
-        if parent and parent not in self.made:
-            folder = self.root / parent
+        if parent not in self.made:
             try:
-                os.makedirs(folder, exist_ok=True)
+                self._make(parent)
             except OSError as e:
                 raise _failed(e, self.root / output) from None
-            if not os.path.realpath(folder).startswith(self.real + os.sep):
-                raise SitegenError(f"{display_path(folder)} leads out of the output folder")
-            self.made.add(parent)
         return f"{self.root}{os.sep}{output}"
+
+    def _make(self, folder: str) -> None:
+        above, _, _ = folder.rpartition("/")
+        if above not in self.made:
+            self._make(above)
+        path = f"{self.root}{os.sep}{folder}"
+        try:
+            mode: int | None = os.lstat(path).st_mode
+        except FileNotFoundError:
+            mode = None
+        if mode is not None and not stat.S_ISDIR(mode):
+            os.unlink(path)  # a reused tree's file or link where a folder is due now
+            mode = None
+        elif mode is not None and mode & 0o700 != 0o700:
+            os.chmod(path, mode | 0o700)  # a reused tree's folder someone made read-only
+        if mode is None:
+            try:
+                os.mkdir(path)
+            except FileExistsError:  # another worker made it just now
+                if not stat.S_ISDIR(os.lstat(path).st_mode):
+                    raise
+        self.made.add(folder)
 
 
 def _create(path: str, data: bytes) -> None:

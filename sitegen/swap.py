@@ -38,14 +38,41 @@ _UNSUPPORTED = {errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP}
 
 
 def new_staging(out_dir: Path) -> Path:
-    """An empty folder beside the output, named so that a later build knows whose it was."""
+    """A folder beside the output, named so that a later build knows whose it was.
+
+    It starts as the tree the last build swapped out (the spare), when there is one:
+    bringing that up to date touches only what changed, while a new tree costs a folder
+    for every page (seconds for a thousand posts on some disks). Renaming the spare
+    claims it; a build running at the same time finds none and starts empty.
+    """
     name = f".{out_dir.name}.staging-{os.getpid()}-{secrets.token_hex(4)}"
     folder = out_dir.parent / name
+    spare = _spare(out_dir)
+    try:
+        if spare.is_dir() and not spare.is_symlink():
+            os.rename(spare, folder)
+            os.chmod(folder, 0o755)
+            return folder
+    except OSError:
+        pass
     try:
         folder.mkdir(mode=0o755)
     except OSError as e:
         raise SitegenError(f"cannot make {display_path(folder)}: {e.strerror}") from None
     return folder
+
+
+def keep_spare(folder: Path) -> None:
+    """Keep a tree sitegen made (swapped out, or of a failed build) for the next build."""
+    out_name = folder.name[1:].partition(".staging-")[0]
+    try:
+        os.rename(folder, _spare(folder.parent / out_name))
+    except OSError:  # another build left one already
+        remove_tree(folder)
+
+
+def _spare(out_dir: Path) -> Path:
+    return out_dir.parent / f".{out_dir.name}.spare"
 
 
 def recover(out_dir: Path) -> None:
@@ -66,6 +93,8 @@ def recover(out_dir: Path) -> None:
         path = out_dir.parent / name
         if found.group(1) == "previous" and not os.path.lexists(out_dir):
             os.rename(path, out_dir)  # killed between the two renames of `exchange`
+        elif found.group(1) != "old" and not os.path.lexists(_spare(out_dir)):
+            os.rename(path, _spare(out_dir))  # any tree of ours will do: builds bring it up to date
         else:
             remove_tree(path)
 
@@ -77,6 +106,7 @@ def is_marked(folder: Path) -> bool:
 def mark(folder: Path, out_dir: Path) -> None:
     """Put the marker into a new tree: the old tree's own file when it says the same."""
     old = out_dir / MARKER
+    (folder / MARKER).unlink(missing_ok=True)  # a reused tree's
     with contextlib.suppress(OSError):
         if old.is_file() and not old.is_symlink() and old.read_bytes() == _MARKER_TEXT:
             _link_or_copy(str(old), str(folder / MARKER))  # a stable mtime, as every file
@@ -114,6 +144,9 @@ def carry_hidden(out_dir: Path, staging: Path) -> None:
         names = [n for n in os.listdir(out_dir) if n.startswith(".")]
     except FileNotFoundError:
         return
+    for name in os.listdir(staging):
+        if name.startswith(".") and name != MARKER:  # what a reused tree carried last time
+            remove_entry(staging / name)
     for name in names:
         if name == MARKER:
             continue  # outputs never start with "." (paths.output_problem)
@@ -162,6 +195,14 @@ def remove_tree(path: Path) -> None:
 
     if os.path.lexists(path):
         shutil.rmtree(path, onerror=retry)
+
+
+def remove_entry(path: Path) -> None:
+    """Remove a file, a link (not what it points to) or a whole folder."""
+    if path.is_dir() and not path.is_symlink():
+        remove_tree(path)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def write_atomically(path: Path, data: bytes) -> None:
