@@ -65,10 +65,18 @@ def new_staging(out_dir: Path) -> Path:
 def keep_spare(folder: Path) -> None:
     """Keep a tree sitegen made (swapped out, or of a failed build) for the next build."""
     out_name = folder.name[1:].partition(".staging-")[0]
+    spare = _spare(folder.parent / out_name)
     try:
-        os.rename(folder, _spare(folder.parent / out_name))
+        os.rename(folder, spare)
     except OSError:  # another build left one already
         remove_tree(folder)
+        return
+    # Beside output/ in a site under git: keep it out of `git status`. Unlinked first, as
+    # the tree's own .gitignore may be a hard link to the published one; `carry_hidden`
+    # drops it before the tree is used again.
+    with contextlib.suppress(OSError):
+        (spare / ".gitignore").unlink(missing_ok=True)
+        (spare / ".gitignore").write_text("*\n")
 
 
 def _spare(out_dir: Path) -> Path:
