@@ -148,13 +148,13 @@ def carry_hidden(out_dir: Path, staging: Path) -> None:
 
     Hard links, not moves: a build killed at any instant leaves the old tree whole.
     """
+    for name in os.listdir(staging):
+        if name.startswith(".") and name != MARKER:  # what a reused tree carried last time
+            remove_entry(staging / name)
     try:
         names = [n for n in os.listdir(out_dir) if n.startswith(".")]
     except FileNotFoundError:
         return
-    for name in os.listdir(staging):
-        if name.startswith(".") and name != MARKER:  # what a reused tree carried last time
-            remove_entry(staging / name)
     for name in names:
         if name == MARKER:
             continue  # outputs never start with "." (paths.output_problem)

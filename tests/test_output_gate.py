@@ -255,3 +255,37 @@ def as_user(args: list[str]) -> subprocess.CompletedProcess[str]:
             pytest.skip("running as root without setpriv: permissions cannot be tested")
         command = [setpriv, "--bounding-set", "-dac_override,-dac_read_search,-fowner", *command]
     return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+
+def test_a_tampered_spare_tree_changes_nothing_published(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    site = make_site(
+        {
+            "content/posts/2013-06-26-a.md": post("A", DATE),
+            "content/posts/2013-06-27-b.md": post("B", "2013-06-27T06:25:00+02:00"),
+        }
+    )
+    build_site(site)
+    (site / "content/posts/2013-06-27-b.md").write_text(post("B2", "2013-06-27T06:25:00+02:00"))
+    build_site(site)  # the first tree is now the spare
+    spare = site / ".output.spare"
+    secret = tmp_path / "secret.txt"
+    secret.write_text("geheim")
+    (spare / "index.html").unlink()
+    (spare / "index.html").symlink_to(secret)  # a link where an output goes
+    shutil.rmtree(spare / "2013/06/26")
+    (spare / "2013/06/26").write_text("a file where a folder goes")
+    (spare / "extra.html").write_text("not an output")
+    (spare / ".git").mkdir()
+    (site / "content/posts/2013-06-27-b.md").write_text(post("B3", "2013-06-27T06:25:00+02:00"))
+    before = outside(tmp_path, site)
+    build_site(site)
+    clean = build_site(site, out_dir=tmp_path / "clean")
+    assert snapshot(site / "output") == snapshot(clean.out_dir)
+    assert secret.read_text() == "geheim"
+    assert not (site / "output/.git").exists()
+    after = outside(tmp_path, site)
+    assert {k: v for k, v in after.items() if ".output.spare" not in k and "clean" not in k} == {
+        k: v for k, v in before.items() if ".output.spare" not in k
+    }
