@@ -43,6 +43,8 @@ class BuildOptions:
     base_url: str | None = None
     now: dt.datetime | None = None
     """Posts dated after this wait; defaults to SOURCE_DATE_EPOCH or the clock."""
+    force: bool = False
+    """Replace the contents of an --out folder that sitegen did not make."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +92,7 @@ def build(options: BuildOptions) -> BuildReport:
     config = load_config(site_dir, options.base_url)
     out_dir = (options.out_dir or site_dir / "output").resolve()
     _check_out_dir(out_dir, site_dir)
+    output.claim(out_dir, options.force, explicit=options.out_dir is not None)
     theme = load_theme(config)
     now = options.now or build_time()
     today = now.astimezone(config.zone).date() if config.zone else now.date()

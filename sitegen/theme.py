@@ -13,6 +13,7 @@ import jinja2
 
 from .config import Config
 from .errors import ThemeError
+from .paths import check_inside
 from .text import digest
 
 BUILTIN_THEMES = Path(__file__).parent / "themes"
@@ -117,6 +118,9 @@ def load_theme(config: Config) -> Theme:
             raise ThemeError(f"theme {name!r} extends itself", folder / "theme.toml")
         folders.append(folder)
         name = _read_manifest(folder).get("extends")
+    site = Path(os.path.realpath(config.site_dir))
+    for folder in folders:
+        _check_links(folder, (folder, site))
     strings: dict[str, dict[str, str]] = {}
     for folder in reversed(folders):
         for path in sorted((folder / "i18n").glob("*.toml")):
@@ -132,6 +136,14 @@ def load_theme(config: Config) -> Theme:
     )
     theme_digest = digest(*(f"{p}" for p in files), *(p.read_bytes() for p in files))
     return Theme(folders[0].name, tuple(folders), strings, theme_digest)
+
+
+def _check_links(folder: Path, roots: tuple[Path, ...]) -> None:
+    """Refuse a link in the theme's folders that leads out of the theme and the site."""
+    for sub in ("templates", "static", "i18n"):
+        for root, dirs, names in os.walk(folder / sub):
+            for name in (*dirs, *names):
+                check_inside(Path(root, name), roots)
 
 
 def _find(name: str, site_dir: Path) -> Path | None:

@@ -95,11 +95,11 @@ def run_cli(
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file below folder with its bytes."""
+    """Every file below folder with its bytes (but sitegen's marker, the same in every build)."""
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.name != ".sitegen-output"
     }
 
 
