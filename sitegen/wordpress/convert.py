@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -15,6 +16,8 @@ from markdownify import ATX, BACKSLASH, MarkdownConverter
 
 from ..tracking import clean_url
 from . import shortcodes
+from .autop import autop
+from .blocks import simplify
 from .clean import remove_boilerplate
 
 _PHOTON = re.compile(r"^https?://i[0-3]\.wp\.com/(.+)$")
@@ -26,6 +29,7 @@ _LINE_START = re.compile(r"^(#{1,6}(?=\s|$)|[-+](?=\s|$)|>|`{3,}|~{3,}|=+\s*$)")
 _HTML_START = re.compile(r"<(?=[A-Za-z/!?])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
 _BACKSLASH = re.compile(r"\\(?=[!-/:-@\[-`{-~])")
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _BACKLINK = {"↩", "↩︎", "^", "↑", "⇧", "back", "zurück"}
 
 
@@ -58,9 +62,10 @@ def to_markdown(
 ) -> Converted:
     """Convert a post's stored HTML (with shortcodes, maybe without <p>) to Markdown."""
     resolved = shortcodes.resolve(text, links.gallery)
-    html = resolved.html if "<!-- wp:" in text else shortcodes.autop(resolved.html)
+    html = resolved.html if "<!-- wp:" in text else autop(resolved.html)
     soup = BeautifulSoup(html, "html.parser")
     result = Converted("", remove_boilerplate(soup) + resolved.removed, resolved.unknown)
+    simplify(soup)
     _iframes(soup, result)
     _media(soup, links if copy_media else _no_media(links), result)
     _links(soup, links, result)
@@ -99,7 +104,28 @@ class _Markdown(MarkdownConverter):
         text = _BACKSLASH.sub(r"\\\\", text)
         text = str(super().escape(text, parent_tags))  # type: ignore[misc]  # not in the stubs
         text = _HTML_START.sub(r"\\<", text).replace("`", "\\`")
+        if parent_tags & {"td", "th"}:
+            text = text.replace("|", "\\|")
         return _ENTITY.sub(r"\\&", text)
+
+    def convert_br(self, el: Any, text: str, parent_tags: Any) -> str:
+        if "pre" in parent_tags:
+            return "\n"
+        if parent_tags & {"td", "th"}:
+            return "<br>"  # a table cell holds one line of Markdown
+        if parent_tags & _HEADINGS:
+            return " "
+        return str(super().convert_br(el, text, parent_tags))  # type: ignore[misc]
+
+    def convert_details(self, el: Any, text: str, parent_tags: Any) -> str:
+        # Markdown has no disclosure; the element passes as HTML around Markdown content.
+        summary = el.find("summary")
+        label = html.escape(summary.get_text(" ", strip=True)) if summary is not None else ""
+        label = label or "…"
+        return f"\n\n<details>\n<summary>{label}</summary>\n\n{text.strip()}\n\n</details>\n\n"
+
+    def convert_summary(self, el: Any, text: str, parent_tags: Any) -> str:
+        return ""
 
     def process_text(self, el: Any, parent_tags: Any = None) -> str:
         text = str(super().process_text(el, parent_tags))  # type: ignore[misc]
