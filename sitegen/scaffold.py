@@ -203,6 +203,11 @@ jobs:
 """
 
 
+def placeholders() -> dict[str, str]:
+    """The about page `init` writes, by path below the site, as written in each language."""
+    return {f"content/pages/{t['about_name']}": t["about"] for t in _TEXTS.values()}
+
+
 def create_site(folder: Path, language: str = "en", now: dt.datetime | None = None) -> Path:
     """Create a new site in `folder`, which must be empty or absent; return its path."""
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):

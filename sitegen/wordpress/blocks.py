@@ -66,8 +66,10 @@ def _shows(br: Tag, siblings: str) -> bool:
             elif isinstance(sibling, Tag):
                 if sibling.name in _BOUNDARIES:
                     return False
-                if sibling.name in ("br", "img") or sibling.find("img") or sibling.get_text(
-                    strip=True
+                if (
+                    sibling.name in ("br", "img")
+                    or sibling.find("img")
+                    or sibling.get_text(strip=True)
                 ):
                     return True
         node = node.parent

@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString, PageElement
 from markdownify import ATX, BACKSLASH, MarkdownConverter
 
+from ..markdown import UNSUPPORTED_IMAGES
 from ..tracking import clean_url
 from . import shortcodes
 from .autop import autop
@@ -58,16 +59,18 @@ class Converted:
 
 
 def to_markdown(
-    text: str, links: Links, footnotes: dict[str, str] | None = None, copy_media: bool = True
+    text: str, links: Links, footnotes: dict[str, str] | None = None, comment: bool = False
 ) -> Converted:
-    """Convert a post's stored HTML (with shortcodes, maybe without <p>) to Markdown."""
+    """Convert a post's (or comment's) stored HTML, maybe without <p>, to Markdown."""
     resolved = shortcodes.resolve(text, links.gallery)
     html = resolved.html if "<!-- wp:" in text else autop(resolved.html)
     soup = BeautifulSoup(html, "html.parser")
     result = Converted("", remove_boilerplate(soup) + resolved.removed, resolved.unknown)
     simplify(soup)
+    if comment:
+        _flatten(soup, result)
     _iframes(soup, result)
-    _media(soup, links if copy_media else _no_media(links), result)
+    _media(soup, _no_media(links) if comment else links, result)
     _links(soup, links, result)
     notes = _footnotes(soup, footnotes or {})
     body = _Markdown().convert_soup(soup)
@@ -242,6 +245,12 @@ def _media(soup: BeautifulSoup, links: Links, result: Converted) -> None:
         if src.startswith(("data:", "#")) or ("://" not in src and not src.startswith("/")):
             continue
         name = links.media(src) if links.is_upload(src) else None
+        if name is not None and name.lower().endswith(UNSUPPORTED_IMAGES):
+            # Browsers cannot show it (TIFF, HEIC): the copied file is linked, not embedded.
+            link = soup.new_tag("a", href=name)
+            link.string = alt or title or name
+            img.replace_with(link)
+            continue
         if name is not None:
             img.attrs = {"src": name, "alt": alt, **({"title": title} if title else {})}
             continue
@@ -264,6 +273,28 @@ def _media(soup: BeautifulSoup, links: Links, result: Converted) -> None:
         paragraph = soup.new_tag("p")
         paragraph.append(link)
         player.replace_with(paragraph)
+
+
+def _flatten(soup: BeautifulSoup, result: Converted) -> None:
+    """Keep a comment to what a comment needs: headings and tables become paragraphs."""
+    for element in soup.find_all([*_HEADINGS, "table", "hr"]):
+        if element.decomposed:
+            continue
+        result.removed["headings and tables in comments, made paragraphs"] += 1
+        if element.name == "hr":
+            element.decompose()
+            continue
+        rows = element.find_all("tr") if element.name == "table" else [element]
+        paragraphs = []
+        for row in rows:
+            cells = row.find_all(["td", "th"]) if element.name == "table" else [row]
+            paragraph = soup.new_tag("p")
+            for n, cell in enumerate(cells):
+                if n:
+                    paragraph.append(" · ")
+                paragraph.extend(list(cell.contents))
+            paragraphs.append(paragraph)
+        element.replace_with(*paragraphs)
 
 
 def _is_image_link(url: str, links: Links) -> bool:
