@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import html
 import re
 import struct
 import subprocess
 import sys
 import tomllib
 import zlib
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -483,3 +485,336 @@ def test_unknown_shortcodes_stay_as_text_and_are_reported() -> None:
     result = to_markdown("Ein [sic] und [plugin_box farbe=rot]Text[/plugin_box].", _links())
     assert "[sic]" in result.markdown and "plugin\\_box" in result.markdown
     assert "[plugin_box]" in result.unknown_shortcodes
+
+
+# Real exports: classic and block content, collisions, covers, clean media ------------------
+
+BLOG = "https://blog.example.net"
+UPLOADS = f"{BLOG}/wp-content/uploads"
+
+
+@dataclass
+class WPItem:
+    """One <item> of a WordPress export, as the tests write them."""
+
+    id: int
+    title: str
+    content: str = ""
+    type: str = "post"
+    slug: str = ""
+    date: str = "2014-05-01 08:00:00"
+    link: str = ""
+    status: str = "publish"
+    parent: int = 0
+    attachment_url: str = ""
+    meta: tuple[tuple[str, str], ...] = ()
+    comments: tuple[tuple[int, str, str], ...] = ()
+    """(id, author, HTML) of approved comments."""
+
+
+def _cdata(text: str) -> str:
+    return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
+def _item_xml(i: WPItem) -> str:
+    link = i.link or (f"{BLOG}/{i.slug}/" if i.slug else f"{BLOG}/?p={i.id}")
+    meta = "".join(
+        f"<wp:postmeta><wp:meta_key>{_cdata(k)}</wp:meta_key>"
+        f"<wp:meta_value>{_cdata(v)}</wp:meta_value></wp:postmeta>"
+        for k, v in i.meta
+    )
+    comments = "".join(
+        f"<wp:comment><wp:comment_id>{cid}</wp:comment_id>"
+        f"<wp:comment_author>{_cdata(who)}</wp:comment_author>"
+        f"<wp:comment_date>{_cdata(i.date)}</wp:comment_date>"
+        f"<wp:comment_date_gmt>{_cdata(i.date)}</wp:comment_date_gmt>"
+        f"<wp:comment_content>{_cdata(text)}</wp:comment_content>"
+        "<wp:comment_approved>1</wp:comment_approved><wp:comment_type>comment</wp:comment_type>"
+        "<wp:comment_parent>0</wp:comment_parent></wp:comment>"
+        for cid, who, text in i.comments
+    )
+    attachment = f"<wp:attachment_url>{_cdata(i.attachment_url)}</wp:attachment_url>"
+    return (
+        f"<item><title>{html.escape(i.title)}</title><link>{html.escape(link)}</link>"
+        f"<dc:creator>{_cdata('grete')}</dc:creator>"
+        f"<content:encoded>{_cdata(i.content)}</content:encoded>"
+        f"<excerpt:encoded>{_cdata('')}</excerpt:encoded><wp:post_id>{i.id}</wp:post_id>"
+        f"<wp:post_date>{_cdata(i.date)}</wp:post_date>"
+        f"<wp:post_date_gmt>{_cdata(i.date)}</wp:post_date_gmt>"
+        f"<wp:post_name>{_cdata(i.slug)}</wp:post_name><wp:status>{_cdata(i.status)}</wp:status>"
+        f"<wp:post_parent>{i.parent}</wp:post_parent><wp:post_type>{_cdata(i.type)}</wp:post_type>"
+        + (attachment if i.attachment_url else "")
+        + meta
+        + comments
+        + "</item>\n"
+    )
+
+
+def export_of(items: list[WPItem], icon: str = "") -> str:
+    """A WXR 1.2 export of blog.example.net holding these items."""
+    image = (
+        f"<image><url>{icon}</url><title>Blog</title><link>{BLOG}</link></image>" if icon else ""
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" ?>\n'
+        '<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">\n'
+        f"<channel><title>Gretes Hafen</title><link>{BLOG}</link>"
+        "<description>Aus dem Hafen</description><language>de-DE</language>"
+        f"<wp:wxr_version>1.2</wp:wxr_version><wp:base_blog_url>{BLOG}</wp:base_blog_url>"
+        "<wp:author><wp:author_login>grete</wp:author_login>"
+        "<wp:author_display_name>Grete</wp:author_display_name></wp:author>"
+        f"{image}\n{''.join(_item_xml(i) for i in items)}</channel></rss>\n"
+    )
+
+
+def import_items(
+    site: Path, tmp_path: Path, items: list[WPItem], **options: object
+) -> ImportReport:
+    export = tmp_path / "real.xml"
+    export.write_text(export_of(items, str(options.pop("icon", ""))), encoding="utf-8")
+    return run_import(site, export=export, **options)
+
+
+def check_site(site: Path) -> None:
+    """The imported site builds, and `sitegen check` finds nothing wrong with it."""
+    result = run_cli("build", "--site", site)
+    assert result.returncode == 0, result.stderr
+    result = run_cli("check", "--site", site)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def doc(site: Path, stem: str) -> Path:
+    """An imported document, one file or a bundle: doc(site, "posts/2014-05-01-im-hafen")."""
+    single = site / "content" / f"{stem}.md"
+    return single if single.is_file() else site / "content" / stem / "index.md"
+
+
+def body_of(path: Path) -> str:
+    return path.read_text(encoding="utf-8").split("+++", 2)[2]
+
+
+def stray_backslashes(markdown: str) -> list[str]:
+    """Paragraphs, list items and table rows (outside code) that are or end in a lone `\\`.
+
+    A backslash ending a line is a line break only with more of its block on the next line;
+    before a blank line, a list item or a table's end it shows as a `\\`, as does one before
+    a space.
+    """
+    lines, fence = [], ""
+    for line in markdown.split("\n"):
+        marker = re.match(r"^\s*(```+|~~~+)", line)
+        if fence or marker:
+            if not fence:
+                fence = marker.group(1)  # type: ignore[union-attr]
+            elif marker and marker.group(1).startswith(fence):
+                fence = ""
+            lines.append("")
+            continue
+        lines.append(re.sub(r"^(?:\s*>)*\s?", "", line))
+    found = []
+    for n, line in enumerate(lines):
+        following = lines[n + 1] if n + 1 < len(lines) else ""
+        ends = (len(line) - len(line.rstrip("\\"))) % 2 == 1
+        breaks_nothing = not following.strip() or re.match(r"\s*(?:[-*+]|\d+[.)])\s", following)
+        if re.search(r"(?<!\\)(?:\\\\)*\\[ \t]", line) or (
+            ends and (breaks_nothing or line.lstrip().startswith("|") or not line[:-1].strip())
+        ):
+            found.append(line)
+    return found
+
+
+CLASSIC = """Der Hafen am Morgen.
+Die Kräne stehen still.
+
+<ul>
+<li>Fähren</li>
+<li>Frachter
+mit Rost</li>
+</ul>
+
+<table>
+<tr>
+<td>
+Employee
+</td>
+<td>
+Salary
+</td>
+</tr>
+<tr>
+<td>Anna</td>
+<td>100</td>
+</tr>
+</table>
+
+<pre>
+rsync -a fotos/ sicherung/
+
+ls -l
+</pre>
+
+<blockquote>Wer fährt, kommt an.
+Meistens.
+
+Sagt Ole.</blockquote>
+
+<br />
+
+Zum Schluss ein Satz [gallery] ohne Bilder.<br />
+"""
+
+
+def test_a_classic_post_without_paragraph_tags_reads_as_wordpress_showed_it(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    site = make_site({})
+    report = import_items(site, tmp_path, [WPItem(200, "Im Hafen", CLASSIC, slug="im-hafen")])
+    assert not report.failed, report.failed
+    markdown = body_of(doc(site, "posts/2014-05-01-im-hafen"))
+    assert stray_backslashes(markdown) == []
+    check_site(site)
+    page = read(site, "2014/05/01/im-hafen/index.html")
+    assert "<p>Der Hafen am Morgen.<br>\nDie Kräne stehen still.</p>" in page
+    assert re.search(r"<li>Frachter<br>\s*mit Rost</li>", page)
+    assert re.search(r"<th>Employee</th>\s*<th>Salary</th>", page)
+    assert re.search(r"<td>Anna</td>\s*<td>100</td>", page)
+    assert "<pre><code>rsync -a fotos/ sicherung/\n\nls -l\n</code></pre>" in page
+    assert re.search(
+        r"<blockquote>\s*<p>Wer fährt, kommt an.<br>\s*Meistens.</p>\s*<p>Sagt Ole.</p>", page
+    )
+    assert "<p>\\</p>" not in page and "\\" not in page.split("<main", 1)[1]
+
+
+def _image(name: str, alt: str = "") -> str:
+    return f'<img src="{UPLOADS}/2014/05/{name}" alt="{alt}" class="wp-image-1"/>'
+
+
+# One post for each core block, as the block editor saves it, and what its page must show.
+BLOCKS: dict[str, tuple[str, str]] = {
+    "paragraph": (
+        "<!-- wp:paragraph --><p>Ein Absatz<br>mit Umbruch<br></p><!-- /wp:paragraph -->",
+        r"<p>Ein Absatz<br>\s*mit Umbruch</p>",
+    ),
+    "heading": (
+        '<!-- wp:heading --><h2 class="wp-block-heading">Am Kai</h2><!-- /wp:heading -->',
+        r'<h2 id="am-kai">Am Kai</h2>',
+    ),
+    "list": (
+        '<!-- wp:list --><ul class="wp-block-list"><!-- wp:list-item --><li>Taue<br></li><!-- /wp:list-item --><!-- wp:list-item --><li>Poller</li><!-- /wp:list-item --></ul><!-- /wp:list -->',
+        r"<ul>\s*<li>Taue</li>\s*<li>Poller</li>\s*</ul>",
+    ),
+    "quote": (
+        '<!-- wp:quote --><blockquote class="wp-block-quote"><!-- wp:paragraph --><p>Das Meer wartet.</p><!-- /wp:paragraph --><cite>Ole</cite></blockquote><!-- /wp:quote -->',
+        r"<blockquote>\s*<p>Das Meer wartet.</p>\s*<p>— Ole</p>\s*</blockquote>",
+    ),
+    "pullquote": (
+        '<!-- wp:pullquote --><figure class="wp-block-pullquote"><blockquote><p>Nie wieder Nebel.</p><cite>Grete</cite></blockquote></figure><!-- /wp:pullquote -->',
+        r"<blockquote>\s*<p>Nie wieder Nebel.</p>\s*<p>— Grete</p>",
+    ),
+    "verse": (
+        '<!-- wp:verse --><pre class="wp-block-verse">Die Möwe schreit<br>der Tag beginnt</pre><!-- /wp:verse -->',
+        r"<p>Die Möwe schreit<br>\s*der Tag beginnt</p>",
+    ),
+    "preformatted": (
+        '<!-- wp:preformatted --><pre class="wp-block-preformatted">Abfahrt  07:10<br>Ankunft  07:45</pre><!-- /wp:preformatted -->',
+        r"<pre><code>Abfahrt  07:10\nAnkunft  07:45\n</code></pre>",
+    ),
+    "code": (
+        '<!-- wp:code --><pre class="wp-block-code"><code>tail -f /var/log/hafen.log\nprint("\\n")</code></pre><!-- /wp:code -->',
+        r"<pre><code>tail -f /var/log/hafen.log\nprint\(&quot;\\n&quot;\)\n</code></pre>",
+    ),
+    "table": (
+        '<!-- wp:table --><figure class="wp-block-table"><table><thead><tr><th>Schiff</th><th>Tiefgang</th></tr></thead><tbody><tr><td>Anna<br>Maria</td><td>7|8 m</td></tr></tbody></table><figcaption class="wp-element-caption">Liegeplätze</figcaption></figure><!-- /wp:table -->',
+        r"<td>Anna<br>Maria</td>\s*<td>7\|8 m</td>.*<em>Liegeplätze</em>",
+    ),
+    "image": (
+        f'<!-- wp:image {{"id":1}} --><figure class="wp-block-image size-large">{_image("kai.png", "Der Kai")}<figcaption class="wp-element-caption">Am Kai</figcaption></figure><!-- /wp:image -->',
+        r'<picture>.*alt="Der Kai".*<em>Am Kai</em>',
+    ),
+    "gallery": (
+        f'<!-- wp:gallery --><figure class="wp-block-gallery has-nested-images"><!-- wp:image --><figure class="wp-block-image">{_image("kai.png", "Eins")}</figure><!-- /wp:image --><!-- wp:image --><figure class="wp-block-image">{_image("boje.png", "Zwei")}</figure><!-- /wp:image --></figure><!-- /wp:gallery -->',
+        r'alt="Eins".*alt="Zwei"',
+    ),
+    "audio": (
+        f'<!-- wp:audio --><figure class="wp-block-audio"><audio controls src="{UPLOADS}/2014/05/wellen.mp3"></audio><figcaption>Wellen</figcaption></figure><!-- /wp:audio -->',
+        r'<a href="wellen.mp3">wellen.mp3</a>|href="/2014/05/01/audio/wellen.mp3"',
+    ),
+    "video": (
+        f'<!-- wp:video --><figure class="wp-block-video"><video controls src="{UPLOADS}/2014/05/wellen.mp4"></video></figure><!-- /wp:video -->',
+        r'href="[^"]*wellen\.mp4"',
+    ),
+    "file": (
+        f'<!-- wp:file --><div class="wp-block-file"><a id="wp-block-file--media-1" href="{UPLOADS}/2014/05/fahrplan.pdf">Fahrplan</a><a href="{UPLOADS}/2014/05/fahrplan.pdf" class="wp-block-file__button wp-element-button" download aria-describedby="wp-block-file--media-1">Herunterladen</a></div><!-- /wp:file -->',
+        r'<a href="[^"]*fahrplan\.pdf">Fahrplan</a></p>',
+    ),
+    "embed": (
+        '<!-- wp:embed {"url":"https://www.youtube.com/watch?v=dQw4w9WgXcQ"} --><figure class="wp-block-embed is-type-video wp-block-embed-youtube"><div class="wp-block-embed__wrapper">\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n</div><figcaption>Hafenrundfahrt</figcaption></figure><!-- /wp:embed -->',
+        r'href="https://www.youtube.com/watch\?v=dQw4w9WgXcQ".*Hafenrundfahrt',
+    ),
+    "cover": (
+        f'<!-- wp:cover --><div class="wp-block-cover"><span aria-hidden="true" class="wp-block-cover__background has-background-dim"></span><img class="wp-block-cover__image-background wp-image-2" alt="" src="{UPLOADS}/2014/05/boje.png" data-object-fit="cover"/><div class="wp-block-cover__inner-container"><!-- wp:paragraph {{"align":"center"}} --><p class="has-text-align-center">Über dem Wasser</p><!-- /wp:paragraph --></div></div><!-- /wp:cover -->',
+        r"<picture>.*<p>Über dem Wasser</p>",
+    ),
+    "media-text": (
+        f'<!-- wp:media-text --><div class="wp-block-media-text is-stacked-on-mobile"><figure class="wp-block-media-text__media">{_image("kai.png", "Kai")}</figure><div class="wp-block-media-text__content"><!-- wp:paragraph --><p>Daneben der Text.</p><!-- /wp:paragraph --></div></div><!-- /wp:media-text -->',
+        r'alt="Kai".*<p>Daneben der Text.</p>',
+    ),
+    "columns": (
+        '<!-- wp:columns --><div class="wp-block-columns"><!-- wp:column --><div class="wp-block-column"><p>Links die Stadt.</p></div><!-- /wp:column --><!-- wp:column --><div class="wp-block-column"><p>Rechts das Meer.</p></div><!-- /wp:column --></div><!-- /wp:columns -->',
+        r"<p>Links die Stadt.</p>\s*<p>Rechts das Meer.</p>",
+    ),
+    "group": (
+        '<!-- wp:group --><div class="wp-block-group"><div class="wp-block-group__inner-container"><!-- wp:paragraph --><p>In der Gruppe.</p><!-- /wp:paragraph --></div></div><!-- /wp:group -->',
+        r"<p>In der Gruppe.</p>",
+    ),
+    "buttons": (
+        '<!-- wp:buttons --><div class="wp-block-buttons"><!-- wp:button --><div class="wp-block-button"><a class="wp-block-button__link wp-element-button" href="https://example.com/fahrplan">Zum Fahrplan</a></div><!-- /wp:button --></div><!-- /wp:buttons -->',
+        r'<p><a href="https://example.com/fahrplan">Zum Fahrplan</a></p>',
+    ),
+    "separator": (
+        '<!-- wp:paragraph --><p>Oben.</p><!-- /wp:paragraph --><!-- wp:separator --><hr class="wp-block-separator has-alpha-channel-opacity"/><!-- /wp:separator --><!-- wp:paragraph --><p>Unten.</p><!-- /wp:paragraph -->',
+        r"<p>Oben.</p>\s*<hr>\s*<p>Unten.</p>",
+    ),
+    "spacer": (
+        '<!-- wp:paragraph --><p>Vorher.</p><!-- /wp:paragraph --><!-- wp:spacer {"height":"100px"} --><div style="height:100px" aria-hidden="true" class="wp-block-spacer"></div><!-- /wp:spacer --><!-- wp:paragraph --><p>Nachher.</p><!-- /wp:paragraph -->',
+        r"<p>Vorher.</p>\s*<p>Nachher.</p>",
+    ),
+    "details": (
+        '<!-- wp:details --><details class="wp-block-details"><summary>Mehr über Bojen</summary><!-- wp:paragraph --><p>Bojen <em>schwimmen</em>.</p><!-- /wp:paragraph --></details><!-- /wp:details -->',
+        r"<details>\s*<summary>Mehr über Bojen</summary>\s*<p>Bojen <em>schwimmen</em>.</p>\s*</details>",
+    ),
+    "footnotes": (
+        '<!-- wp:paragraph --><p>Ein Satz<sup data-fn="f1" class="fn"><a href="#f1" id="f1-link">1</a></sup>.</p><!-- /wp:paragraph --><!-- wp:footnotes /-->',
+        r'class="footnote-ref".*Die Quelle',
+    ),
+}
+
+
+def test_each_core_block_keeps_its_meaning(make_site: MakeSite, tmp_path: Path) -> None:
+    media = tmp_path / "uploads"
+    (media / "2014/05").mkdir(parents=True)
+    for name, colour in (("kai.png", (10, 80, 160)), ("boje.png", (220, 60, 20))):
+        (media / "2014/05" / name).write_bytes(png(colour))
+    (media / "2014/05/wellen.mp3").write_bytes(mp3())
+    (media / "2014/05/fahrplan.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    items = [
+        WPItem(300 + n, f"Block {name}", content, slug=name, date=f"2014-05-{n + 1:02d} 08:00:00")
+        for n, (name, (content, _)) in enumerate(BLOCKS.items())
+    ]
+    footnotes = '[{"id": "f1", "content": "Die Quelle ist der Hafenmeister."}]'
+    items[-1].meta = (("footnotes", footnotes),)
+    site = make_site({})
+    report = import_items(site, tmp_path, items, media_dir=media)
+    assert not report.failed, report.failed
+    assert [url for _, url in report.media_missing] == [f"{UPLOADS}/2014/05/wellen.mp4"]
+    check_site(site)
+    for n, (name, (_, shown)) in enumerate(BLOCKS.items()):
+        markdown = body_of(doc(site, f"posts/2014-05-{n + 1:02d}-{name}"))
+        assert stray_backslashes(markdown) == [], name
+        assert "wp:" not in markdown and "style=" not in markdown, name
+        page = read(site, f"2014/05/{n + 1:02d}/{name}/index.html")
+        main = page.split("<main", 1)[1].split("</main>", 1)[0]
+        assert re.search(shown, main, re.S), f"{name}: {main}"
+        assert "Herunterladen" not in main and "wp-block" not in main, name
