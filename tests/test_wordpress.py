@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import io
 import re
 import struct
 import subprocess
@@ -18,6 +19,7 @@ import pytest
 
 from sitegen import markdown as renderer
 from sitegen.links import check_links
+from sitegen.scaffold import create_site
 from sitegen.wordpress.convert import Links, to_markdown
 from sitegen.wordpress.diary import recognise
 from sitegen.wordpress.importer import ImportOptions, ImportReport, import_wordpress
@@ -818,3 +820,322 @@ def test_each_core_block_keeps_its_meaning(make_site: MakeSite, tmp_path: Path) 
         main = page.split("<main", 1)[1].split("</main>", 1)[0]
         assert re.search(shown, main, re.S), f"{name}: {main}"
         assert "Herunterladen" not in main and "wp-block" not in main, name
+
+
+def test_urls_sitegen_makes_or_the_site_holds_go_elsewhere_and_are_reported(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    site = make_site(
+        {
+            "site.toml": SITE_TOML.replace("paginate", 'permalink = "/{slug}/"\npaginate'),
+            "content/pages/kontakt.md": '+++\ntitle = "Kontakt"\n+++\n\nSchreib mir.\n',
+        }
+    )
+    page, post = "page", "post"
+    items = [
+        WPItem(401, "Tags", "Über Schlagworte.", slug="tags"),
+        WPItem(402, "Träume", "Über Träume.", slug="traeume", date="2014-05-02 08:00:00"),
+        WPItem(403, "Transparenz", "Offen.", type=page, slug="transparenz"),
+        WPItem(404, "Uses", "Werkzeug.", type=page, slug="uses"),
+        WPItem(405, "2013", "Ein Jahr.", type=page, slug="2013"),
+        WPItem(406, "Seite zwei", "Zwei.", type=page, slug="2", link=f"{BLOG}/page/2/"),
+        WPItem(407, "Kontakt", "Schreib uns.", type=page, slug="kontakt"),
+        WPItem(408, "Hafen", "Erster.", slug="hafen"),
+        WPItem(409, "Hafen", "Zweiter.", slug="hafen"),
+        WPItem(410, "Feed", "Abonnieren.", type=page, slug="feed-xml", link=f"{BLOG}/feed.xml/"),
+        WPItem(411, "Flucht", "Nach oben.", type=post, slug="flucht", link=f"{BLOG}/../../x/"),
+        WPItem(412, "Alt", "Alte Adresse.", slug="alt", link=f"{BLOG}/tags/"),
+        WPItem(413, "Icon", "Bild.", type=page, slug="icon", link=f"{BLOG}/favicon.svg/"),
+        WPItem(414, "Καλημέρα Θεσσαλονίκη", "Ήλιος.", slug="%ce%ba%ce%b1%ce%bb%ce%b7%ce%bc"),
+        WPItem(415, "Feed", "Noch ein Feed.", slug="feed.xml"),
+        WPItem(416, "Index", "Die Startseite.", type=page, slug="", link=f"{BLOG}/index.html"),
+    ]
+    report = import_items(site, tmp_path, items)
+    assert not report.failed, report.failed
+    moved = "\n".join(report.moved)
+    for expected in (
+        "/tags/ is the tag pages; imported as content/posts/2014-05-01-tags-2.md at /tags-2/",
+        "/traeume/ is the dreams page; imported as content/posts/2014-05-02-traeume-2.md",
+        "/transparenz/ is the transparency page; imported as content/pages/transparenz-2.md",
+        "/uses/ is the uses page; imported as content/pages/uses-2.md at /uses-2/",
+        "/2013/ is a year archive; imported as content/pages/2013-2.md at /2013-2/",
+        "/page/2/ is a page of a listing; imported as content/pages/2-2.md at /page/2-2/",
+        "content/pages/kontakt.md is the site's own; imported as content/pages/kontakt-2.md",
+        "content/posts/2014-05-01-hafen.md is another item of the export; imported as "
+        "content/posts/2014-05-01-hafen-2.md at /hafen-2/",
+        "content/pages/feed-xml.md: no redirect from /feed.xml/: it is a feed",
+        "content/posts/2014-05-01-flucht.md: no redirect from /../../x/: it leaves the site",
+        "content/posts/2014-05-01-alt.md: no redirect from /tags/: it is the tag pages",
+        "content/pages/icon.md: no redirect from /favicon.svg/: it is a file of theme default",
+        "content/pages/index.md: no redirect from /index.html/: it is the home page",
+    ):
+        assert expected in moved, f"{expected}\n---\n{moved}"
+    assert "URLs that were taken, and where the items went:" in report.lines()
+    assert "Schreib mir." in (site / "content/pages/kontakt.md").read_text(encoding="utf-8")
+    assert front_matter(doc(site, "pages/2-2"))["url"] == "/page/2-2/"
+    greek = [p for p in (site / "content/posts").glob("*.md") if "Καλημέρα" in p.read_text("utf-8")]
+    assert len(greek) == 1 and front_matter(greek[0])["title"] == "Καλημέρα Θεσσαλονίκη"
+    check_site(site)
+    assert "Über Schlagworte." in read(site, "tags-2/index.html")
+    assert "Erster." in read(site, "hafen/index.html") and "Zweiter." in read(
+        site, "hafen-2/index.html"
+    )
+    assert not (tmp_path / "x").exists() and not (site / "x").exists()
+
+
+def test_the_about_page_replaces_inits_untouched_placeholder(tmp_path: Path) -> None:
+    site = create_site(tmp_path / "site", "de")
+    about = WPItem(501, "Über uns", "<p>Wir sind Grete und Ole.</p>", type="page", slug="ueber-uns")
+    report = import_items(site, tmp_path, [about])
+    assert report.pages == 1 and not report.kept and not report.moved
+    assert report.replaced == (
+        "content/pages/ueber-uns.md, the placeholder sitegen init wrote, by "
+        'content/pages/ueber-uns.md (page "Über uns" (id 501))',
+    )
+    assert "  replaced: content/pages/ueber-uns.md" in "\n".join(report.lines())
+    assert "Wir sind Grete und Ole." in (site / "content/pages/ueber-uns.md").read_text("utf-8")
+    check_site(site)
+    assert "Wir sind Grete und Ole." in read(site, "ueber-uns/index.html")
+    again = import_items(site, tmp_path, [about])
+    assert again.unchanged == 1 and not again.replaced and not again.kept
+
+
+def test_an_edited_about_page_stays_and_the_import_goes_beside_it(tmp_path: Path) -> None:
+    site = create_site(tmp_path / "site", "de")
+    own = site / "content/pages/ueber-uns.md"
+    own.write_text(own.read_text("utf-8").replace("Wer hier schreibt", "Ich schreibe"), "utf-8")
+    before = own.read_bytes()
+    about = WPItem(501, "Über uns", "<p>Wir sind Grete und Ole.</p>", type="page", slug="ueber-uns")
+    report = import_items(site, tmp_path, [about])
+    assert report.pages == 1 and not report.kept and not report.replaced
+    assert report.moved == (
+        'page "Über uns" (id 501): content/pages/ueber-uns.md is the site\'s own; '
+        "imported as content/pages/ueber-uns-2.md at /ueber-uns-2/",
+        "content/pages/ueber-uns-2.md: no redirect from /ueber-uns/: it is "
+        "content/pages/ueber-uns.md",
+    )
+    assert own.read_bytes() == before
+    assert "edited since the last import" not in "\n".join(report.lines()[1:])
+    check_site(site)
+    assert "Wir sind Grete und Ole." in read(site, "ueber-uns-2/index.html")
+
+
+def gps_jpeg(size: tuple[int, int] = (60, 40)) -> bytes:
+    """A photo as a phone leaves it: GPS position, camera serial, comment, XMP, turned by EXIF."""
+    from PIL import Image, ImageCms
+
+    exif = Image.Exif()
+    exif[0x0112] = 6  # shown turned a quarter to the right
+    exif[0xA431] = "SN-4711"  # the camera body's serial number
+    exif[0x8825] = {1: "N", 2: (53.0, 32.0, 45.0), 3: "E", 4: (9.0, 58.0, 12.0)}
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF>GPSLatitude 53</rdf:RDF></x:xmpmeta>'
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (30, 120, 200)).save(
+        buffer, "JPEG", exif=exif, icc_profile=icc, comment=b"Hafen, Liegeplatz 7", xmp=xmp
+    )
+    return buffer.getvalue()
+
+
+def carries_metadata(path: Path) -> list[str]:
+    """What of the photo's private metadata an image file still holds, read with Pillow."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        exif = image.getexif()
+        found = [
+            name
+            for name, present in (
+                ("GPS", bool(exif.get_ifd(0x8825)) or 0x8825 in exif),
+                ("serial", 0xA431 in exif or 0xA431 in exif.get_ifd(0x8769)),
+                ("comment", bool(image.info.get("comment"))),
+                ("XMP", bool(image.info.get("xmp")) or b"GPSLatitude" in path.read_bytes()),
+            )
+            if present
+        ]
+    return found
+
+
+def _photo_items() -> list[WPItem]:
+    photo = f'<p><img src="{UPLOADS}/2014/05/liegeplatz.jpg" alt="Liegeplatz"></p>'
+    broken = f'<p>Kaputt: <img src="{UPLOADS}/2014/05/kaputt.jpg" alt="Ein kaputtes Bild"></p>'
+    return [
+        WPItem(
+            600,
+            "liegeplatz",
+            type="attachment",
+            parent=601,
+            attachment_url=f"{UPLOADS}/2014/05/liegeplatz.jpg",
+        ),
+        WPItem(
+            602,
+            "fehlt",
+            type="attachment",
+            parent=603,
+            attachment_url=f"{UPLOADS}/2014/05/fehlt.jpg",
+        ),
+        WPItem(
+            601,
+            "Liegeplatz",
+            "<h2>Hamburg, 6:05 CET, Tag 570</h2>\n\nDer Kahn liegt still.\n\n" + photo,
+            slug="liegeplatz",
+            meta=(("_thumbnail_id", "600"),),
+            comments=(
+                (
+                    1,
+                    "Anna",
+                    "<h1>Toll!</h1><p>Ein <em>schöner</em> Platz.</p><table><tr><td>Tiefe</td><td>7 m</td></tr></table>",
+                ),
+            ),
+        ),
+        WPItem(
+            603,
+            "Ohne Bild",
+            "Nur Text.",
+            slug="ohne-bild",
+            meta=(("_thumbnail_id", "602"),),
+            date="2014-05-02 08:00:00",
+        ),
+        WPItem(604, "Kaputt", broken, slug="kaputt", date="2014-05-03 08:00:00"),
+    ]
+
+
+def _photo_uploads(tmp_path: Path) -> Path:
+    media = tmp_path / "uploads"
+    (media / "2014/05").mkdir(parents=True)
+    (media / "2014/05/liegeplatz.jpg").write_bytes(gps_jpeg())
+    (media / "2014/05/kaputt.jpg").write_bytes(gps_jpeg()[:400])  # cut off mid-scan
+    return media
+
+
+def test_photos_lose_location_covers_come_from_featured_images_damaged_ones_stay_links(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    from PIL import Image
+
+    site = make_site({})
+    media = _photo_uploads(tmp_path)
+    assert carries_metadata(media / "2014/05/liegeplatz.jpg") == ["GPS", "serial", "comment", "XMP"]
+    report = import_items(site, tmp_path, _photo_items(), media_dir=media)
+    assert not report.failed, report.failed
+
+    post = doc(site, "posts/2014-05-01-liegeplatz")
+    matter = front_matter(post)
+    assert matter["cover"] == "liegeplatz.jpg" and matter["location"] == "Hamburg"
+    assert matter["day"] == 570 and "Hamburg, 6:05" not in body_of(post)
+    copied = post.parent / "liegeplatz.jpg"
+    assert carries_metadata(copied) == []
+    with Image.open(copied) as image:
+        assert image.size == (40, 60)  # turned upright before the orientation went
+        assert image.info.get("icc_profile")  # the colour profile stays
+    assert [p for p in (site / "content").rglob("*.jpg") if carries_metadata(p)] == []
+    assert "without location (GPS), camera serials, comments and XMP" in "\n".join(report.lines())
+    assert report.covers == (
+        f"content/posts/2014-05-02-ohne-bild/index.md: {UPLOADS}/2014/05/fehlt.jpg is not in --media",
+    )
+    assert report.media_damaged == (
+        (
+            "content/posts/2014-05-03-kaputt/index.md",
+            f"{UPLOADS}/2014/05/kaputt.jpg",
+            report.media_damaged[0][2],
+        ),
+    )
+    assert "cannot read this image" in report.media_damaged[0][2]
+    lines = "\n".join(report.lines())
+    assert f"damaged: {UPLOADS}/2014/05/kaputt.jpg (for content/posts/2014-05-03-kaputt" in lines
+    assert not list(site.joinpath("content/posts").rglob("kaputt.jpg"))
+
+    comments = body_of(post).split("## Kommentare", 1)[1]
+    assert "#" not in comments and "|" not in comments
+    assert "Toll!" in comments and "Tiefe · 7 m" in comments and "*schöner*" in comments
+
+    check_site(site)
+    page = read(site, "2014/05/01/liegeplatz/index.html")
+    assert page.count("<h1") == 1 and "Hamburg" in page and "## Hamburg" not in page
+    assert re.search(r'class="[^"]*cover[^"]*"', page)
+    assert f'href="{UPLOADS}/2014/05/kaputt.jpg"' in read(site, "2014/05/03/kaputt/index.html")
+    published = [p for p in (site / "output").rglob("*") if p.suffix in (".jpg", ".webp")]
+    assert published and all(carries_metadata(p) == [] for p in published if p.suffix == ".jpg")
+
+
+def test_keep_metadata_copies_photos_as_they_are(make_site: MakeSite, tmp_path: Path) -> None:
+    site = make_site({})
+    media = _photo_uploads(tmp_path)
+    result = run_cli(
+        "import", "wordpress", _export_file(tmp_path, _photo_items()), "--site", site,
+        "--media", media, "--keep-metadata",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "images copied with all their metadata" in result.stdout
+    copied = doc(site, "posts/2014-05-01-liegeplatz").parent / "liegeplatz.jpg"
+    assert copied.read_bytes() == (media / "2014/05/liegeplatz.jpg").read_bytes()
+    assert "damaged: " in result.stdout  # a damaged file is still refused
+
+
+def _export_file(tmp_path: Path, items: list[WPItem]) -> Path:
+    export = tmp_path / "real.xml"
+    export.write_text(export_of(items), encoding="utf-8")
+    return export
+
+
+def test_a_podcast_export_says_which_podcast_section_to_add(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    from PIL import Image
+
+    media = tmp_path / "uploads"
+    (media / "2014/05").mkdir(parents=True)
+    (media / "2014/05/folge-1.mp3").write_bytes(mp3())
+    Image.new("RGB", (1400, 1400), (250, 200, 0)).save(media / "2014/05/icon.png")
+    enclosure = f"{UPLOADS}/2014/05/folge-1.mp3\n16680\naudio/mpeg"
+    episode = WPItem(
+        701, "Folge 1", "<p>Wellen.</p>", slug="folge-1", meta=(("enclosure", enclosure),)
+    )
+    site = make_site({})
+    settings = (site / "site.toml").read_bytes()
+    report = import_items(
+        site, tmp_path, [episode], media_dir=media, icon=f"{UPLOADS}/2014/05/icon-32x32.png"
+    )
+    assert not report.failed, report.failed
+    assert (site / "site.toml").read_bytes() == settings  # the import writes into content/ only
+    assert report.podcast[0].startswith("podcast: 1 episodes, but /podcast.xml needs a [podcast]")
+    section = "\n".join(line.removeprefix("  ") for line in report.podcast[1:])
+    assert (
+        '[podcast]\ntitle = "Gretes Hafen"\ndescription = "Aus dem Hafen"\nimage = "icon.png"'
+        in section
+    )
+    assert "missing: the export holds no Apple category" in section
+    assert "missing: the e-mail" in section
+    assert (site / "content/static/icon.png").is_file()
+
+    # Filled in where the report says something is missing, the section gives a podcast feed.
+    filled = section.replace('# category = ""', 'category = "Arts"').replace(
+        'email = ""', 'email = "grete@example.org"'
+    )
+    (site / "site.toml").write_text(SITE_TOML + "\n" + filled + "\n", encoding="utf-8")
+    check_site(site)
+    feed = read(site, "podcast.xml")
+    assert "<title>Gretes Hafen</title>" in feed and "folge-1.mp3" in feed
+
+
+def test_without_a_usable_icon_the_report_says_the_artwork_is_missing(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    media = tmp_path / "uploads"
+    (media / "2014/05").mkdir(parents=True)
+    (media / "2014/05/folge-1.mp3").write_bytes(mp3())
+    (media / "2014/05/icon.png").write_bytes(png((1, 2, 3)))
+    enclosure = f"{UPLOADS}/2014/05/folge-1.mp3\n16680\naudio/mpeg"
+    episode = WPItem(
+        701, "Folge 1", "<p>Wellen.</p>", slug="folge-1", meta=(("enclosure", enclosure),)
+    )
+    site = make_site({})
+    report = import_items(
+        site, tmp_path, [episode], media_dir=media, icon=f"{UPLOADS}/2014/05/icon.png"
+    )
+    assert (
+        '# image = "cover.jpg"   # missing: podcast artwork must be square, not 4×3 px'
+        in report.podcast[4]
+    )
+    assert not (site / "content/static/icon.png").exists()
+    check_site(site)  # without the section the site builds, just without /podcast.xml

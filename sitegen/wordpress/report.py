@@ -52,12 +52,12 @@ class ImportReport:
             f"redirects for old URLs: {self.redirects}",
             f"comments kept: {self.comments}",
         ]
-        if self.metadata_removed:
+        if self.metadata_removed and self.media_copied:
             out.append(
                 "  images copied without location (GPS), camera serials, comments and XMP, "
                 "turned upright, colour profiles kept (--keep-metadata keeps everything)"
             )
-        else:
+        elif self.media_copied:
             out.append("  images copied with all their metadata (--keep-metadata)")
         out += [f"  missing: {url} (for {post})" for post, url in self.media_missing]
         out += [

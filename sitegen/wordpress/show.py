@@ -35,15 +35,15 @@ def podcast_section(
     if artwork:
         lines.append(f"  image = {toml_value(artwork)}")
     else:
-        lines.append(f'  # image = "cover.jpg"   missing: {why}')
-    lines.append('  # category = ""   missing: the export holds no Apple category')
+        lines.append(f'  # image = "cover.jpg"   # missing: {why}')
+    lines.append('  # category = ""   # missing: the export holds no Apple category')
     if owner:
         lines.append(
             f'  owner = {{ name = {toml_value(owner)}, email = "" }}   '
             "# missing: the e-mail (an import never reads authors' addresses)"
         )
     else:
-        lines.append('  # owner = { name = "", email = "" }   missing: name and e-mail')
+        lines.append('  # owner = { name = "", email = "" }   # missing: name and e-mail')
     language = channel.language.split("-")[0].lower()
     if language and language != config.language.split("-")[0].lower():
         lines.append(
