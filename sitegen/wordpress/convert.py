@@ -26,10 +26,10 @@ _IMAGE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|svg|bmp|tiff?)$", re.I)
 _BLOCKS = {"p", "div", "li", "td", "th", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6",
            "figcaption", "dd", "dt", "section", "article", "figure", "[document]"}  # fmt: skip
 _LIST_NUMBER = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
-_LINE_START = re.compile(r"^(#{1,6}(?=\s|$)|[-+](?=\s|$)|>|`{3,}|~{3,}|=+\s*$)")
+_LINE_START = re.compile(r"^(#{1,6}(?=\s|$)|[-+](?=\s|$)|>|`{3,}|~{3,}|=+\s*$|-+\s*$)")
+_FENCED = re.compile(r"^[ \t]*(`{3,}|~{3,})[^\n]*\n.*?\n[ \t]*\1[ \t]*$", re.M | re.S)
 _HTML_START = re.compile(r"<(?=[A-Za-z/!?])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
-_BACKSLASH = re.compile(r"\\(?=[!-/:-@\[-`{-~])")
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _BACKLINK = {"↩", "↩︎", "^", "↑", "⇧", "back", "zurück"}
 
@@ -82,13 +82,21 @@ def to_markdown(
 
 
 def tidy(markdown: str) -> str:
-    """Even out blank lines and line breaks that markup leaves behind."""
-    text = "\n".join(line.rstrip() for line in markdown.split("\n"))
-    text = re.sub(r"^[ \t\xa0]+$", "", text, flags=re.M)
-    text = re.sub(r"\\\n(?:[ \t]*\\\n)+", "\n\n", text)  # <br><br> is a paragraph break
-    text = re.sub(r"\\+(\n\n|\n?$)", r"\1", text)  # a break ending a paragraph shows as "\"
-    text = re.sub(r"\n{3,}", "\n\n", text)
-    return text.strip() + "\n" if text.strip() else ""
+    """Even out blank lines and line breaks that markup leaves behind, outside code blocks."""
+    parts, start = [], 0
+    for m in _FENCED.finditer(markdown):
+        parts += [markdown[start : m.start()], m.group(0)]
+        start = m.end()
+    parts.append(markdown[start:])
+    for n in range(0, len(parts), 2):  # the odd parts are fenced code, left as they are
+        text = "\n".join(line.rstrip() for line in parts[n].split("\n"))
+        text = re.sub(r"^[ \t\xa0]+$", "", text, flags=re.M)
+        text = re.sub(r"\\\n(?:[ \t]*\\\n)+", "\n\n", text)  # <br><br> is a paragraph break
+        # A break ending a paragraph shows as "\"; an escaped backslash before it stays.
+        text = re.sub(r"(?<!\\)((?:\\\\)*)\\(\n\n|\n?$)", r"\1\2", text)
+        parts[n] = re.sub(r"\n{3,}", "\n\n", text)
+    text = "".join(parts)
+    return text.strip("\n") + "\n" if text.strip() else ""
 
 
 class _Markdown(MarkdownConverter):
@@ -104,11 +112,12 @@ class _Markdown(MarkdownConverter):
     def escape(self, text: str, parent_tags: Any) -> str:
         if not text:
             return ""
-        text = _BACKSLASH.sub(r"\\\\", text)
+        # Every backslash doubled: one before a line's end would be a line break.
+        text = text.replace("\\", "\\\\")
         text = str(super().escape(text, parent_tags))  # type: ignore[misc]  # not in the stubs
         text = _HTML_START.sub(r"\\<", text).replace("`", "\\`")
-        if parent_tags & {"td", "th"}:
-            text = text.replace("|", "\\|")
+        # A "|" could start a table, a "[" a link, a reference or a footnote.
+        text = text.replace("|", "\\|").replace("[", "\\[")
         return _ENTITY.sub(r"\\&", text)
 
     def convert_br(self, el: Any, text: str, parent_tags: Any) -> str:
@@ -126,6 +135,9 @@ class _Markdown(MarkdownConverter):
         label = html.escape(summary.get_text(" ", strip=True)) if summary is not None else ""
         label = label or "…"
         return f"\n\n<details>\n<summary>{label}</summary>\n\n{text.strip()}\n\n</details>\n\n"
+
+    def convert_sitegen_note(self, el: Any, text: str, parent_tags: Any) -> str:
+        return f"[^{el.get_text()}]"
 
     def convert_summary(self, el: Any, text: str, parent_tags: Any) -> str:
         return ""
@@ -332,7 +344,9 @@ def _footnotes(soup: BeautifulSoup, stored: dict[str, str]) -> list[str]:
             notes.append(note)
         else:
             continue
-        marker.replace_with(NavigableString(f"[^{len(notes)}]"))
+        reference = soup.new_tag("sitegen-note")
+        reference.string = str(len(notes))
+        marker.replace_with(reference)
     for block in soup.find_all(
         ["ol", "div", "section"], class_=["wp-block-footnotes", "footnotes"]
     ):

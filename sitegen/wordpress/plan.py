@@ -211,8 +211,8 @@ def _place(item: Item, plan: Plan, config: Config, export: str) -> Planned:
         stem = f"{date:%Y-%m-%d}-{slug}" if kind == "post" and date else slug
         rel = f"{folder}/{stem}/index.md" if bundle else f"{folder}/{stem}.md"
         page_url = ""
-        if nested:  # a nested page keeps its path as it is
-            page_url = url = old_path if number == 1 else f"{old_path.rstrip('/')}-{number}/"
+        if nested and number == 1:  # a nested page keeps its path as it is
+            page_url = url = old_path
         elif kind == "page":
             url = f"{slug}/"
         else:
@@ -234,6 +234,8 @@ def _place(item: Item, plan: Plan, config: Config, export: str) -> Planned:
         if why is None:
             break
         reasons.append(why)
+        if number > 999:  # only a permalink without {slug} gets here
+            raise ItemError(f"{describe(item)}: no free URL: {reasons[0]}", export, item.line)
     if reasons:
         plan.moved.append(f"{describe(item)}: {reasons[0]}; imported as content/{rel} at /{url}")
     plan.site.taken.add(url, f"content/{rel}")
