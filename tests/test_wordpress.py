@@ -1105,7 +1105,7 @@ def test_a_podcast_export_says_which_podcast_section_to_add(
     )
     assert not report.failed, report.failed
     assert (site / "site.toml").read_bytes() == settings  # the import writes into content/ only
-    assert report.podcast[0].startswith("podcast: 1 episodes, but /podcast.xml needs a [podcast]")
+    assert report.podcast[0].startswith("podcast: 1 episode, but /podcast.xml needs a [podcast]")
     section = "\n".join(line.removeprefix("  ") for line in report.podcast[1:])
     assert (
         '[podcast]\ntitle = "Gretes Hafen"\ndescription = "Aus dem Hafen"\nimage = "icon.png"'
@@ -1431,3 +1431,27 @@ def test_every_imported_site_builds_passes_check_and_holds_no_location(
         assert (built, checked) == (0, 0), (
             out.getvalue() + err.getvalue() + "\n".join(report.lines())
         )
+
+
+def test_without_the_record_of_the_last_import_nothing_is_imported_twice(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    site = make_site({})
+    items = [
+        WPItem(801, "Hafen", "<p>Erster.</p>", slug="hafen"),
+        WPItem(802, "Kai", "<p>Zweiter.</p>", slug="kai"),
+    ]
+    import_items(site, tmp_path, items)
+    (site / ".sitegen-cache/wordpress-import.json").unlink()
+    report = import_items(site, tmp_path, items)
+    assert not report.moved and not report.kept and report.unchanged == 2
+    items[0].content = "<p>Erster, neu.</p>"
+    (site / ".sitegen-cache/wordpress-import.json").unlink()
+    report = import_items(site, tmp_path, items)
+    assert report.unrecorded == ("content/posts/2014-05-01-hafen.md",) and not report.kept
+    assert "no record of an earlier import" in "\n".join(report.lines())
+    assert sorted(p.name for p in (site / "content/posts").iterdir()) == [
+        "2014-05-01-hafen.md",
+        "2014-05-01-kai.md",
+    ]
+    check_site(site)

@@ -67,6 +67,10 @@ class State:
             return "same"
         return "ours" if self.files.get(self._key(path)) == current else "theirs"
 
+    def knows(self, path: Path) -> bool:
+        """Whether an earlier import wrote this file (whatever it holds now)."""
+        return self._key(path) in self.files
+
     def record(self, path: Path, digest: str) -> None:
         self.files[self._key(path)] = digest
 

@@ -89,6 +89,7 @@ def import_wordpress(options: ImportOptions, progress: Progress | None = None) -
         written=tuple(tally.written),
         unchanged=tally.unchanged,
         kept=tuple(tally.kept),
+        unrecorded=tuple(tally.unrecorded),
         media_copied=tally.media_copied,
         media_missing=tuple(tally.missing),
         removed=tuple(sorted(tally.removed.items())),
@@ -103,6 +104,7 @@ def import_wordpress(options: ImportOptions, progress: Progress | None = None) -
         covers=tuple(tally.covers),
         metadata_removed=not options.keep_metadata,
         podcast=podcast,
+        dropped=tuple(tally.dropped),
     )
 
 
@@ -126,6 +128,8 @@ class _Importer:
         self.shown = shown
         self.scratch = Path(tempfile.gettempdir())
         self.authors = dict(plan.channel.authors)
+        self.voices: set[str] = set()
+        """Who wrote the episodes: one of them is the podcast's owner."""
 
     def run(self, item: Item, planned: Planned) -> None:
         """Convert one item and write its files; on failure write none of them."""
@@ -177,7 +181,9 @@ class _Importer:
                 f"content/{planned.replaces}, the placeholder sitegen init wrote, by {prefix}"
                 f"{planned.rel} ({describe(item)})"
             )
-        if outcome.kept:
+        if outcome.kept and not self.state.knows(self.site_dir / "content" / planned.rel):
+            self.tally.unrecorded.append(prefix + planned.rel)
+        elif outcome.kept:
             self.tally.kept.append(prefix + planned.rel)
         elif outcome.written:
             self.tally.written.append(prefix + planned.rel)
@@ -187,6 +193,8 @@ class _Importer:
         self.tally.missing += [(prefix + planned.rel, url) for url in bundle.missing]
         self.tally.damaged += [(prefix + planned.rel, url, why) for url, why in bundle.damaged]
         self.tally.removed.update(converted.removed)
+        if kinds := tuple(sorted((k, n) for k, n in converted.removed.items() if n)):
+            self.tally.dropped.append((prefix + planned.rel, kinds))
         self.tally.comments += comments
         self.tally.redirects += len(planned.aliases)
         if planned.draft:
@@ -231,7 +239,9 @@ class _Importer:
         audio = self._audio(item, bundle)
         if audio:
             (values if audio[0] in keys else extra).append(audio)
-            self.tally.episodes += planned.kind == "post" and audio[0] == "audio"
+            if planned.kind == "post" and audio[0] == "audio":
+                self.tally.episodes += 1
+                self.voices.add(self.authors.get(item.creator, item.creator))
         extra.append(("wordpress_id", item.id))
         if len(self.authors) > 1 and item.creator:
             extra.append(("author", self.authors.get(item.creator, item.creator)))
@@ -288,9 +298,8 @@ class _Importer:
                     write_atomically(target, source)
                     self.state.record(target, file_digest(target))
             why = problem or ""
-        creators = [a for _, a in self.plan.channel.authors]
-        return podcast_section(channel, self.config, self.tally.episodes, creators[0] if
-                               len(creators) == 1 else "", artwork, why)  # fmt: skip
+        owner = next(iter(self.voices)) if len(self.voices) == 1 else ""
+        return podcast_section(channel, self.config, self.tally.episodes, owner, artwork, why)
 
     def _audio(self, item: Item, bundle: Bundle) -> tuple[str, str] | None:
         for key, value in item.meta:

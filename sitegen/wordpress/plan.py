@@ -121,6 +121,12 @@ def finish(plan: Plan) -> None:
             plan.moved.append(f"content/{name}: no redirect from /{old}: it leaves the site")
             continue
         holder = plan.site.taken.holder(old)
+        stem = name.removesuffix("/index.md").removesuffix(".md")
+        earlier = [
+            r for r in (f"{stem}.md", f"{stem}/index.md") if plan.site.imported.get(r) == item_id
+        ]
+        if holder in {f"a redirect of content/{r}" for r in earlier}:
+            holder = None  # its own redirect, from an import this one does again
         if holder is not None:
             plan.moved.append(f"content/{name}: no redirect from /{old}: it is {holder}")
             continue

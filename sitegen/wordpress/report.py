@@ -29,6 +29,8 @@ class ImportReport:
     skipped: tuple[tuple[str, int], ...]
     failed: tuple[SitegenError, ...]
     warnings: tuple[str, ...]
+    unrecorded: tuple[str, ...] = ()
+    """Files of the export's items with no record of an earlier import, left as they are."""
     moved: tuple[str, ...] = ()
     """Every URL an item could not have and where it went; every redirect not kept."""
     replaced: tuple[str, ...] = ()
@@ -40,6 +42,8 @@ class ImportReport:
     metadata_removed: bool = True
     podcast: tuple[str, ...] = ()
     """The [podcast] section to add to site.toml, and what the export could not tell."""
+    dropped: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()
+    """(post file, (kind, count) ...) of everything left behind, post by post."""
 
     def lines(self) -> list[str]:
         """The report a person reads at the end of an import."""
@@ -65,6 +69,11 @@ class ImportReport:
             for post, url, why in self.media_damaged
         ]
         out += [f"  kept: {path}" for path in self.kept]
+        out += [
+            f"  kept: {path} (no record of an earlier import to tell whether it was edited; "
+            "--force replaces it)"
+            for path in self.unrecorded
+        ]
         out += [f"  replaced: {path}" for path in self.replaced]
         if self.moved:
             out.append("URLs that were taken, and where the items went:")
@@ -75,6 +84,10 @@ class ImportReport:
         total = sum(n for _, n in self.removed)
         out.append(f"left behind: {total} pieces of boilerplate")
         out += [f"  {kind}: {n}" for kind, n in self.removed]
+        out += [
+            f"  in {post}: " + ", ".join(f"{kind} {n}" for kind, n in kinds)
+            for post, kinds in self.dropped
+        ]
         if self.skipped:
             out.append("not imported:")
             out += [f"  {what}: {n}" for what, n in self.skipped]
@@ -97,11 +110,13 @@ class Tally:
     unchanged: int = 0
     written: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    unrecorded: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
     missing: list[tuple[str, str]] = field(default_factory=list)
     damaged: list[tuple[str, str, str]] = field(default_factory=list)
     covers: list[str] = field(default_factory=list)
     removed: Counter[str] = field(default_factory=Counter)
+    dropped: list[tuple[str, tuple[tuple[str, int], ...]]] = field(default_factory=list)
     failed: list[SitegenError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     episodes: int = 0

@@ -9,6 +9,7 @@ with every value the export does not hold named as missing.
 from __future__ import annotations
 
 from ..config import Config
+from ..text import count
 from .document import toml_value
 from .wxr import Channel
 
@@ -24,7 +25,7 @@ def podcast_section(
     if episodes == 0 or config.podcast is not None:
         return ()
     lines = [
-        f"podcast: {episodes} episodes, but /podcast.xml needs a [podcast] section in "
+        f"podcast: {count(episodes, 'episode')}, but /podcast.xml needs a [podcast] section in "
         "site.toml, which an import does not write; add this, filling in what is missing:",
         "  [podcast]",
     ]
