@@ -116,8 +116,8 @@ class _Markdown(MarkdownConverter):
         text = text.replace("\\", "\\\\")
         text = str(super().escape(text, parent_tags))  # type: ignore[misc]  # not in the stubs
         text = _HTML_START.sub(r"\\<", text).replace("`", "\\`")
-        # A "|" could start a table, a "[" a link, a reference or a footnote.
-        text = text.replace("|", "\\|").replace("[", "\\[")
+        # A "|" could start a table, a "[" a link, a reference or a footnote, "~~" strike out.
+        text = text.replace("|", "\\|").replace("[", "\\[").replace("~", "\\~")
         return _ENTITY.sub(r"\\&", text)
 
     def convert_br(self, el: Any, text: str, parent_tags: Any) -> str:
@@ -128,6 +128,11 @@ class _Markdown(MarkdownConverter):
         if parent_tags & _HEADINGS:
             return " "
         return str(super().convert_br(el, text, parent_tags))  # type: ignore[misc]
+
+    def convert_hN(self, n: int, el: Any, text: str, parent_tags: Any) -> str:
+        # A heading ending in " #" would lose it: ATX headings may close with #s.
+        text = re.sub(r"(\s)(#+)(\s*)$", r"\1\\\2\3", text)
+        return str(super().convert_hN(n, el, text, parent_tags))  # type: ignore[misc]
 
     def convert_details(self, el: Any, text: str, parent_tags: Any) -> str:
         # Markdown has no disclosure; the element passes as HTML around Markdown content.
