@@ -21,6 +21,7 @@ from . import document
 from .convert import Converted, Links, source_url, to_markdown
 from .diary import DREAM_PHRASES, recognise
 from .files import Bundle, State, file_digest, find_upload, write_atomically
+from .media import prepare
 from .plan import ItemError, Plan, Planned, describe, finish, plan_item, relative_link, tags_of
 from .report import ImportReport, Tally
 from .show import podcast_section
@@ -294,9 +295,15 @@ class _Importer:
             if source is not None and not problem:
                 artwork = source.name
                 target = self.site_dir / "content" / "static" / artwork
-                if not target.exists():
-                    write_atomically(target, source)
-                    self.state.record(target, file_digest(target))
+                data = prepare(source, self.options.keep_metadata).data
+                try:
+                    if not target.exists():
+                        write_atomically(target, data)
+                        self.state.record(target, file_digest(target))
+                    elif target.read_bytes() != data:
+                        artwork, problem = "", f"content/static/{artwork} is another file"
+                except OSError as e:
+                    artwork, problem = "", f"cannot write content/static/{artwork}: {e.strerror}"
             why = problem or ""
         owner = next(iter(self.voices)) if len(self.voices) == 1 else ""
         return podcast_section(channel, self.config, self.tally.episodes, owner, artwork, why)
