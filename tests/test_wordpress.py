@@ -1464,6 +1464,9 @@ def test_every_imported_site_builds_passes_check_and_holds_no_location(
         assert (built, checked) == (0, 0), (
             out.getvalue() + err.getvalue() + "\n".join(report.lines())
         )
+        imported = report.posts + report.pages + report.drafts
+        assert imported == len(items) - 2  # every post and page, none lost to a collision
+        assert len(list((site / "output").rglob("*.html"))) > imported
 
 
 def test_without_the_record_of_the_last_import_nothing_is_imported_twice(
