@@ -211,7 +211,7 @@ def _place(item: Item, plan: Plan, config: Config, export: str) -> Planned:
         old_path = ""  # a query URL cannot be a static page, so no redirect can catch it
     nested = kind == "page" and "/" in old_path.strip("/") and safe_path(old_path)
     nested = nested and all(slugify(p) == p for p in old_path.strip("/").split("/"))
-    wanted, reasons = "", []
+    reasons: list[str] = []
     for number in itertools.count(1):
         slug = base if number == 1 else f"{base}-{number}"
         stem = f"{date:%Y-%m-%d}-{slug}" if kind == "post" and date else slug
@@ -226,7 +226,6 @@ def _place(item: Item, plan: Plan, config: Config, export: str) -> Planned:
             url = config.permalink.format(
                 year=f"{date.year:04d}", month=f"{date.month:02d}", day=f"{date.day:02d}", slug=slug
             ).lstrip("/")
-        wanted = wanted or url
         forms = (f"{folder}/{stem}.md", f"{folder}/{stem}/index.md")
         replaces = next((r for r in forms if r in plan.site.placeholders), "")
         # Its own earlier file, or the placeholder it replaces, may keep holding its URL.
