@@ -30,7 +30,7 @@ from sitegen.wordpress.convert import Links, to_markdown
 from sitegen.wordpress.diary import recognise
 from sitegen.wordpress.importer import ImportOptions, ImportReport, import_wordpress
 
-from .conftest import SITE_TOML, MakeSite, build_site, read, run_cli
+from .conftest import SITE_TOML, MakeSite, build_site, post, read, run_cli
 
 EXPORT = Path(__file__).parent / "data" / "wordpress" / "export.xml"
 ISTANBUL = "content/posts/2013-01-15-istanbul-am-morgen/index.md"
@@ -1491,3 +1491,41 @@ def test_without_the_record_of_the_last_import_nothing_is_imported_twice(
         "2014-05-01-kai.md",
     ]
     check_site(site)
+
+
+def test_every_page_sitegen_makes_is_a_url_the_import_keeps_free(make_site: MakeSite) -> None:
+    from sitegen.config import load_config
+    from sitegen.wordpress.urls import survey
+
+    site = make_site(
+        {
+            "site.toml": SITE_TOML.replace("paginate = 2", "paginate = 1"),
+            "content/posts/2014-01-01-a.md": post(
+                "A", "2014-01-01T08:00:00+01:00", tags=["Hafen"], dream="Heute Nacht flog ich."
+            ),
+            "content/posts/2014-01-02-b/index.md": post(
+                "B", "2014-01-02T08:00:00+01:00", "![Kai](kai.png)", aliases=["/alt/b/"]
+            ),
+            "content/posts/2014-01-02-b/kai.png": png((1, 2, 3)),
+            "content/pages/kontakt.md": '+++\ntitle = "Kontakt"\n+++\n\nSchreib mir.\n',
+            "content/static/CNAME": "example.org\n",
+            "content/uses.toml": (
+                '[[item]]\nname = "Ein Stift"\ncategory = "Werkzeug"\npurpose = "Schreiben"\n'
+                "since = 2012-01-01\n"
+            ),
+        }
+    )
+    build_site(site)
+    taken = survey(load_config(site), set()).taken
+    bundles = ("2014/01/02/b/",)  # a bundle's files sit below its post's URL
+    free = [
+        output
+        for p in sorted((site / "output").rglob("*"))
+        if p.is_file()
+        and not (output := p.relative_to(site / "output").as_posix()).startswith(bundles)
+        and taken.holder(output.removesuffix("index.html")) is None
+    ]
+    assert free == []
+    assert {"tags/hafen/index.html", "traeume/index.html", "page/2/index.html", "uses.json"} <= {
+        p.relative_to(site / "output").as_posix() for p in (site / "output").rglob("*")
+    }
