@@ -30,7 +30,7 @@ from sitegen.wordpress.convert import Links, to_markdown
 from sitegen.wordpress.diary import recognise
 from sitegen.wordpress.importer import ImportOptions, ImportReport, import_wordpress
 
-from .conftest import SITE_TOML, MakeSite, build_site, post, read, run_cli
+from .conftest import SITE_TOML, MakeSite, build_site, check_html, post, read, run_cli
 
 EXPORT = Path(__file__).parent / "data" / "wordpress" / "export.xml"
 ISTANBUL = "content/posts/2013-01-15-istanbul-am-morgen/index.md"
@@ -847,6 +847,8 @@ def test_each_core_block_keeps_its_meaning(make_site: MakeSite, tmp_path: Path) 
         main = page.split("<main", 1)[1].split("</main>", 1)[0]
         assert re.search(shown, main, re.S), f"{name}: {main}"
         assert "Herunterladen" not in main and "wp-block" not in main, name
+    report = check_html(site / "output")  # what stays HTML (details) is valid HTML too
+    assert report.endswith("No errors found.") and "Warning" not in report, report
 
 
 def test_urls_sitegen_makes_or_the_site_holds_go_elsewhere_and_are_reported(
