@@ -187,6 +187,7 @@ def _import_wordpress(args: argparse.Namespace) -> int:
             comments=not args.no_comments,
             force=args.force,
             dream_phrases=tuple(args.dream_phrase or DREAM_PHRASES),
+            keep_metadata=args.keep_metadata,
         ),
         progress,
     )
@@ -345,6 +346,12 @@ def _import_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
     w.add_argument("--no-comments", action="store_true", help="leave the comments behind")
     w.add_argument(
         "--force", action="store_true", help="overwrite files edited since the last import"
+    )
+    w.add_argument(
+        "--keep-metadata",
+        action="store_true",
+        help="copy images with their location (GPS), camera serials and comments "
+        "(removed by default)",
     )
     w.add_argument(
         "--dream-phrase",

@@ -14,7 +14,7 @@ import jinja2
 from .config import Config
 from .errors import ThemeError
 from .paths import check_inside
-from .text import digest
+from .text import digest, slugify
 
 BUILTIN_THEMES = Path(__file__).parent / "themes"
 # In a source checkout the default theme lives beside the package, not inside it.
@@ -39,6 +39,10 @@ class Theme:
         for code in ("en", language.split("-")[0], language):
             merged.update(self.strings.get(code, {}))
         return merged
+
+    def page_url(self, language: str, key: str, fallback: str) -> str:
+        """The URL of a page the site makes under a theme string's name ("traeume/")."""
+        return f"{slugify(self.strings_for(language).get(key, '')) or fallback}/"
 
     def static_files(self) -> dict[str, Path]:
         """Output path -> file, the site's own theme winning over the ones it extends."""
