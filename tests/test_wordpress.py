@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from sitegen import markdown as renderer
 from sitegen.links import check_links
 from sitegen.scaffold import create_site
+from sitegen.swap import MARKER
 from sitegen.wordpress.convert import Links, to_markdown
 from sitegen.wordpress.diary import recognise
 from sitegen.wordpress.importer import ImportOptions, ImportReport, import_wordpress
@@ -699,7 +700,7 @@ def test_a_classic_post_without_paragraph_tags_reads_as_wordpress_showed_it(
     assert re.search(r"<li>Frachter<br>\s*mit Rost</li>", page)
     assert re.search(r"<th>Employee</th>\s*<th>Salary</th>", page)
     assert re.search(r"<td>Anna</td>\s*<td>100</td>", page)
-    assert "<pre><code>rsync -a fotos/ sicherung/\n\nls -l\n</code></pre>" in page
+    assert '<pre tabindex="0"><code>rsync -a fotos/ sicherung/\n\nls -l\n</code></pre>' in page
     assert re.search(
         r"<blockquote>\s*<p>Wer fährt, kommt an.<br>\s*Meistens.</p>\s*<p>Sagt Ole.</p>", page
     )
@@ -708,7 +709,8 @@ def test_a_classic_post_without_paragraph_tags_reads_as_wordpress_showed_it(
         page,
     )
     assert re.search(
-        r"<ol>\s*<li>\s*<p>Erstens</p>\s*<pre><code>a &lt; b\n</code></pre>\s*</li>", page
+        r"<ol>\s*<li>\s*<p>Erstens</p>\s*<pre tabindex=\"0\"><code>a &lt; b\n</code></pre>\s*</li>",
+        page,
     )
     assert re.search(
         r'<li>\s*<p><a href="https://example.com/">Ein Link</a> Unterschrift</p>\s*</li>', page
@@ -748,11 +750,11 @@ BLOCKS: dict[str, tuple[str, str]] = {
     ),
     "preformatted": (
         '<!-- wp:preformatted --><pre class="wp-block-preformatted">Abfahrt  07:10<br>Ankunft  07:45</pre><!-- /wp:preformatted -->',
-        r"<pre><code>Abfahrt  07:10\nAnkunft  07:45\n</code></pre>",
+        r"<pre tabindex=\"0\"><code>Abfahrt  07:10\nAnkunft  07:45\n</code></pre>",
     ),
     "code": (
         '<!-- wp:code --><pre class="wp-block-code"><code>tail -f /var/log/hafen.log\nprint("\\n")</code></pre><!-- /wp:code -->',
-        r"<pre><code>tail -f /var/log/hafen.log\nprint\(&quot;\\n&quot;\)\n</code></pre>",
+        r"<pre tabindex=\"0\"><code>tail -f /var/log/hafen.log\nprint\(&quot;\\n&quot;\)\n</code></pre>",
     ),
     "table": (
         '<!-- wp:table --><figure class="wp-block-table"><table><thead><tr><th>Schiff</th><th>Tiefgang</th></tr></thead><tbody><tr><td>Anna<br>Maria</td><td>7|8 m</td></tr></tbody></table><figcaption class="wp-element-caption">Liegeplätze</figcaption></figure><!-- /wp:table -->',
@@ -1525,6 +1527,7 @@ def test_every_page_sitegen_makes_is_a_url_the_import_keeps_free(make_site: Make
         for p in sorted((site / "output").rglob("*"))
         if p.is_file()
         and not (output := p.relative_to(site / "output").as_posix()).startswith(bundles)
+        and output != MARKER  # a hidden name: no URL can take it (the output gate refuses it)
         and taken.holder(output.removesuffix("index.html")) is None
     ]
     assert free == []
