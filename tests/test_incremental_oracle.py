@@ -15,7 +15,6 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
@@ -171,7 +170,6 @@ def edited_equals_fresh(site: SiteSpec, edited: SiteSpec, folder: Path) -> None:
     assert differences(tree(folder / "site/output"), tree(fresh / "output")) == []
 
 
-@pytest.mark.xfail(reason="issue 15: keys list fields by hand", strict=True)
 def test_an_alias_page_shows_the_new_title(tmp_path: Path) -> None:
     post = PostSpec("2013-06-26-a", title="Alt", aliases=("/alt/a/",))
     site = SiteSpec(posts=(post,))
