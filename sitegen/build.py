@@ -9,7 +9,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from . import __version__, audit, output, stamp
@@ -19,7 +19,7 @@ from .config import Config, load_config
 from .discover import discover
 from .errors import BuildErrors, SitegenError
 from .images import keep_cache, make_images, plan_images
-from .inputs import Prints
+from .inputs import Prints, versions
 from .markdown import Typography
 from .model import Document, Notice, Post
 from .parallel import parallel_map
@@ -124,7 +124,8 @@ def build(options: BuildOptions) -> BuildReport:
     )
     cache = ParseCache(
         site_dir / CACHE_DIR / "parsed.sqlite",
-        digest(code_digest(), repr(config), repr(typography)),
+        # Where the site is does not change what its documents parse to.
+        digest(code_digest(), versions(), repr(replace(config, site_dir=Path())), repr(typography)),
     )
     try:
         documents, parsed = _parse_all(inventory.documents, config, typography, cache)

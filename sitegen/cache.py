@@ -7,6 +7,7 @@ parsing depends on, so a stale entry can never be taken for a fresh one.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 from pathlib import Path
@@ -15,7 +16,7 @@ from .codec import decode, encode
 from .model import Document, Post
 from .text import digest
 
-_SCHEMA = 2
+_SCHEMA = 3
 
 Entry = tuple[str, str, str, str, str, str]
 """A cache row: key, version, stat, source digest, JSON of the post, its HTML body."""
@@ -68,7 +69,11 @@ class ParseCache:
             # The body is stored as it is, outside the JSON: decoding it is most of the cost.
             fields = json.loads(data)
             fields["html"] = html
-            found = (decode(Post, fields), post_print(data, html))
+            post = decode(Post, fields)
+            if document.bundle:
+                # Bundle files are the document's, where the site is now (never stored).
+                post = dataclasses.replace(post, files=document.bundle)
+            found = (post, post_print(data, html))
             while len(_DECODED) >= _DECODED_MAX:
                 del _DECODED[next(iter(_DECODED))]  # the one used longest ago
         _DECODED[memo] = found
@@ -79,6 +84,8 @@ class ParseCache:
         """The row that stores `post`; made apart from `store` so workers can make it."""
         fields = encode(post)
         html = fields.pop("html")
+        # No absolute path in the cache: a site moved elsewhere with its cache parses nothing.
+        fields["files"] = []
         data = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
         rel = document.source.rel
         return (rel, self.version, stat_key(document), content_digest(document), data, html)
