@@ -18,8 +18,9 @@ from . import __version__
 from .codec import encode
 from .config import Config
 from .feeds import PODCAST_FEED
-from .model import Episode, Figures, Picture, Post, Tag, Uses
+from .model import Episode, Figures, Picture, Post, Tag
 from .text import digest
+from .usage import Uses
 
 LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "Jinja2", "Babel", "Pillow", "feedgen")
 """The libraries whose versions shape the output."""

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .model import Inventory, Job, Site, UseItem, Uses
+from .model import Inventory, Job, Site
 from .theme import Theme
+from .usage import UseItem, Uses
 
 _COPY_VERSION = "copy-1"
 

@@ -24,10 +24,11 @@ from .config import Config
 from .errors import ThemeError
 from .inputs import Chrome, FeedItem, Page, Shown
 from .markdown import IMAGE_SCHEME, REF_SCHEME
-from .model import Picture, Post, UseItem, months_between
+from .model import Picture, Post
 from .picture import picture_html
 from .text import slugify
 from .theme import Theme
+from .usage import UseItem, months_between
 
 _REF = re.compile(re.escape(REF_SCHEME) + r"([^\"#]*)")
 _IMAGE = re.compile(
