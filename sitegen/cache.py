@@ -18,8 +18,8 @@ from .text import digest
 
 _SCHEMA = 3
 
-Entry = tuple[str, str, str, str, str, str]
-"""A cache row: key, version, stat, source digest, JSON of the post, its HTML body."""
+Entry = tuple[str, str, str, str, str, str, str]
+"""A cache row: key, version, stat, source digest, JSON of the post, its HTML body, its print."""
 
 
 _DECODED: dict[tuple[str, str, str], tuple[Post, str]] = {}
@@ -41,10 +41,11 @@ class ParseCache:
             path.unlink(missing_ok=True)
             self.db = _open(path)
         rows = self.db.execute(
-            "SELECT key, stat, digest, data, html FROM docs WHERE version = ?", (self.version,)
+            "SELECT key, stat, digest, data, html, print FROM posts WHERE version = ?",
+            (self.version,),
         )
-        self.rows: dict[str, tuple[str, str, str, str]] = {
-            key: (stat, dg, data, html) for key, stat, dg, data, html in rows
+        self.rows: dict[str, tuple[str, str, str, str, str]] = {
+            key: (stat, dg, data, html, pr) for key, stat, dg, data, html, pr in rows
         }
         self.pending: list[Entry] = []
         self.prints: dict[str, str] = {}
@@ -55,12 +56,13 @@ class ParseCache:
         row = self.rows.get(document.source.rel)
         if row is None:
             return None
-        stat, source_digest, data, html = row
+        stat, source_digest, data, html, known = row
         if stat != stat_key(document):
             if source_digest != content_digest(document):
                 return None
+            rel, version = document.source.rel, self.version
             self.pending.append(
-                (document.source.rel, self.version, stat_key(document), source_digest, data, html)
+                (rel, version, stat_key(document), source_digest, data, html, known)
             )
         # A long-lived process (`sitegen serve`) decodes each stored post once.
         memo = (self.version, document.source.rel, source_digest)
@@ -73,7 +75,7 @@ class ParseCache:
             if document.bundle:
                 # Bundle files are the document's, where the site is now (never stored).
                 post = dataclasses.replace(post, files=document.bundle)
-            found = (post, post_print(data, html))
+            found = (post, known)
             while len(_DECODED) >= _DECODED_MAX:
                 del _DECODED[next(iter(_DECODED))]  # the one used longest ago
         _DECODED[memo] = found
@@ -88,21 +90,22 @@ class ParseCache:
         fields["files"] = []
         data = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
         rel = document.source.rel
-        return (rel, self.version, stat_key(document), content_digest(document), data, html)
+        made = (rel, self.version, stat_key(document), content_digest(document), data, html)
+        return (*made, post_print(data, html))
 
     def store(self, entry: Entry) -> None:
         self.pending.append(entry)
-        self.prints[entry[0]] = post_print(entry[4], entry[5])
+        self.prints[entry[0]] = entry[6]
 
     def save(self, keep: set[str]) -> None:
         """Write new entries; forget documents that no longer exist."""
         with self.db:
             self.db.executemany(
-                "INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?)", self.pending
+                "INSERT OR REPLACE INTO posts VALUES (?, ?, ?, ?, ?, ?, ?)", self.pending
             )
             gone = [(key,) for key in self.rows.keys() - keep]
-            self.db.executemany("DELETE FROM docs WHERE key = ?", gone)
-            self.db.execute("DELETE FROM docs WHERE version != ?", (self.version,))
+            self.db.executemany("DELETE FROM posts WHERE key = ?", gone)
+            self.db.execute("DELETE FROM posts WHERE version != ?", (self.version,))
         self.pending = []
 
     def close(self) -> None:
@@ -128,8 +131,9 @@ def content_digest(document: Document) -> str:
 
 def _open(path: Path) -> sqlite3.Connection:
     db = sqlite3.connect(path)
+    db.execute("DROP TABLE IF EXISTS docs")  # the table of cache schema 2
     db.execute(
-        "CREATE TABLE IF NOT EXISTS docs"
-        " (key TEXT PRIMARY KEY, version TEXT, stat TEXT, digest TEXT, data TEXT, html TEXT)"
+        "CREATE TABLE IF NOT EXISTS posts (key TEXT PRIMARY KEY, version TEXT, stat TEXT,"
+        " digest TEXT, data TEXT, html TEXT, print TEXT)"
     )
     return db

@@ -204,24 +204,50 @@ class Prints:
 
     def of(self, *values: object) -> str:
         """The digest of the values, every field of each."""
-        return digest(json.dumps([self._tree(v) for v in values], sort_keys=True, default=str))
+        return digest(_dumps([self._tree(v) for v in values]))
 
     def _tree(self, value: object) -> Any:
+        """The value as JSON; a dataclass as its own digest, made once a build."""
+        kind = type(value)
+        if kind in _PLAIN or value is None:
+            return value
         if isinstance(value, Post):
             known = self.posts.get(value.key)
             if known is not None:
                 return {"$post": known}
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            found = self.memo.get(id(value))
-            if found is None or found[0] is not value:
-                tree = {
-                    f.name: self._tree(getattr(value, f.name)) for f in dataclasses.fields(value)
-                }
-                found = (value, digest(json.dumps(tree, sort_keys=True, default=str)))
-                self.memo[id(value)] = found
-            return {"$": type(value).__name__, "print": found[1]}
         if isinstance(value, tuple | list):
             return [self._tree(v) for v in value]
         if isinstance(value, dict):
             return {str(k): self._tree(v) for k, v in value.items()}
-        return encode(value)
+        names = _fields(kind)
+        if not names:
+            return encode(value)
+        found = self.memo.get(id(value))
+        if found is None or found[0] is not value:
+            tree = {name: self._tree(getattr(value, name)) for name in names}
+            found = (value, digest(_dumps(tree)))
+            self.memo[id(value)] = found
+        return {"$": kind.__name__, "print": found[1]}
+
+
+_PLAIN = frozenset((str, int, float, bool))
+
+# Fields are written in their declared order and dicts in the order they were made
+# (from sorted or ordered sources), so the same value always gives the same text.
+_dumps = json.JSONEncoder(
+    ensure_ascii=False, check_circular=False, separators=(",", ":"), default=str
+).encode
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _fields(kind: type) -> tuple[str, ...]:
+    """The field names of a dataclass; empty for any other type."""
+    names = _FIELDS.get(kind)
+    if names is None:
+        names = _FIELDS[kind] = (
+            tuple(f.name for f in dataclasses.fields(kind))
+            if dataclasses.is_dataclass(kind)
+            else ()
+        )
+    return names
