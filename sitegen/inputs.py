@@ -8,6 +8,7 @@ page shows is in its input, and whatever is in its input is in its key.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 import json
 from dataclasses import dataclass
@@ -89,13 +90,46 @@ class Chrome:
 
 
 @dataclass(frozen=True, slots=True)
+class Entry:
+    """What listings and a post's neighbours show of a post: never its text."""
+
+    key: str
+    url: str
+    title: str
+    date: dt.datetime
+    updated: dt.datetime | None
+    has_time: bool
+    summary: str
+    location: str
+    zone: str
+    day: int | None
+    tags: tuple[str, ...]
+
+    @classmethod
+    def of(cls, post: Post) -> Entry:
+        return cls(
+            post.key,
+            post.url,
+            post.title,
+            post.date,
+            post.updated,
+            post.has_time,
+            post.summary,
+            post.location,
+            post.zone,
+            post.day,
+            post.tags,
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Listing:
     """One page of a list of posts: the index, a tag or a year."""
 
     kind: str
     title: str
     url: str
-    posts: tuple[Post, ...]
+    posts: tuple[Entry, ...]
     number: int = 1
     total: int = 1
     newer_url: str | None = None
@@ -121,9 +155,9 @@ class PostPage:
     page_url: str
     post: Post
     shown: Shown
-    newer: Post | None = None
-    older: Post | None = None
-    on_this_day: tuple[Post, ...] = ()
+    newer: Entry | None = None
+    older: Entry | None = None
+    on_this_day: tuple[Entry, ...] = ()
     episode: Episode | None = None
 
 

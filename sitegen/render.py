@@ -10,6 +10,7 @@ from .feedjobs import Feeds
 from .inputs import (
     Chrome,
     DreamsPage,
+    Entry,
     FeedItem,
     Listing,
     ListPage,
@@ -55,6 +56,7 @@ class Plan:
         self.prints = prints or Prints()
         self.templates = Templates(site.config, theme)
         self.chrome = chrome(site, theme, self.templates.strings)
+        self.entries = {p.key: Entry.of(p) for p in site.posts}
         self.feeds = Feeds(site, self.episodes, self.templates, self.feed_item, self.prints)
         jobs = [
             *self.pages(),
@@ -92,9 +94,9 @@ class Plan:
                 post.url,
                 post,
                 self.shown([post]),
-                site.newer(index),
-                site.older(index),
-                site.on_this_day(index),
+                self._entry(site.newer(index)),
+                self._entry(site.older(index)),
+                tuple(self.entries[p.key] for p in site.on_this_day(index)),
                 self.episodes.by_post.get(post.key),
             )
             yield self._page(f"{post.url}index.html", "post.html", post.source, page)
@@ -168,7 +170,7 @@ class Plan:
                 kind,
                 title,
                 page_url(number),
-                chunk,
+                tuple(self.entries[p.key] for p in chunk),
                 number,
                 len(chunks),
                 newer_url=page_url(number - 1) if number > 1 else None,
@@ -177,6 +179,9 @@ class Plan:
             )
             page = ListPage(self.chrome, listing.url, listing, years)
             yield self._page(f"{listing.url}index.html", f"{kind}.html", kind, page)
+
+    def _entry(self, post: Post | None) -> Entry | None:
+        return None if post is None else self.entries[post.key]
 
     def _page(self, output: str, template: str, source: str, page: Page) -> Job:
         def produce() -> bytes:
