@@ -15,9 +15,9 @@ from typing import Any
 
 from .config import Config, convert_table
 from .errors import BuildErrors, ContentError, display_path
-from .model import UseItem, Uses
 from .text import toml_problem
 from .tracking import clean_url
+from .usage import UseItem, Uses
 
 USES_FILE = "uses.toml"
 _PERIODS = ("month", "year", "once")

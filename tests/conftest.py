@@ -94,6 +94,13 @@ def run_cli(
     )
 
 
+def fresh_build(site: Path, folder: Path, **options: object) -> dict[str, bytes]:
+    """Build a copy of the site's sources (no output, no cache) in a new folder; its output."""
+    shutil.copytree(site, folder, ignore=shutil.ignore_patterns("output", ".sitegen-cache"))
+    build_site(folder, **options)
+    return snapshot(folder / "output")
+
+
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file below folder with its bytes (but sitegen's marker, the same in every build)."""
     return {

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from ..config import Config
 from ..discover import discover
 from ..errors import SitegenError
-from ..feedjobs import feed_links
 from ..feeds import PODCAST_FEED
 from ..images import _OUTPUT_FOLDER as IMAGE_FOLDER
+from ..inputs import feed_links
 from ..parse import parse_document
 from ..scaffold import placeholders
 from ..theme import load_theme
