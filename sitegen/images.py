@@ -19,7 +19,6 @@ import json
 import multiprocessing
 import os
 import posixpath
-import tempfile
 import threading
 import warnings
 from collections.abc import Callable, Iterator
@@ -34,6 +33,7 @@ from .imageclean import MAX_DECODE_BYTES, decode_too_big
 from .markdown import IMAGE_EXTENSIONS
 from .model import ImageRef, Job, Picture, Pictures, Post, Site, Variant
 from .parallel import quiet_worker
+from .swap import write_atomically
 from .text import digest, slugify
 
 MAX_PIXELS = 2**28
@@ -195,7 +195,7 @@ def make_images(plan: ImagePlan, progress: Callable[[int, int], None] | None = N
 def keep_cache(plan: ImagePlan) -> list[str]:
     """After a successful build: save the index, delete cached variants this build did not use."""
     plan.cache_dir.mkdir(parents=True, exist_ok=True)
-    _atomic_write(plan.cache_dir / _INDEX, json.dumps(plan.index, sort_keys=True).encode())
+    write_atomically(plan.cache_dir / _INDEX, json.dumps(plan.index, sort_keys=True).encode())
     wanted = {_INDEX, *(job.key for job in plan.jobs)}
     removed = []
     for name in sorted(_listing(plan.cache_dir) - wanted):
@@ -233,7 +233,7 @@ def make_variants(path: str, operations: tuple[Operation, ...], cache_dir: str) 
                 variant = variant.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
             for op in operations:
                 if (op.width, op.height) == size:
-                    _atomic_write(Path(cache_dir, op.name), _encode(variant, op.format, icc))
+                    write_atomically(Path(cache_dir, op.name), _encode(variant, op.format, icc))
     except _BOMB:
         return _too_big()
     except (UnidentifiedImageError, SyntaxError):
@@ -422,15 +422,3 @@ def _load_index(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict) or data.get("version") != _VERSION:
         return {"version": _VERSION, "files": {}, "images": {}}
     return data
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".sitegen-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
