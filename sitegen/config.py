@@ -121,6 +121,20 @@ class Audit:
 
 
 @dataclass(frozen=True, slots=True)
+class Charts:
+    """Which pictures the theme draws; each can be switched off."""
+
+    places: bool = True
+    """The places pages with their map."""
+    calendar: bool = True
+    """The writing calendar on the year archives."""
+    weights: bool = True
+    """The page weights on the transparency page."""
+    uses: bool = True
+    """The timeline and the running costs on the uses page."""
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """The settings of one site, as read from its site.toml."""
 
@@ -142,6 +156,9 @@ class Config:
     feeds: Feeds = field(default_factory=Feeds)
     podcast: Podcast | None = None
     audit: Audit = field(default_factory=Audit)
+    charts: Charts = field(default_factory=Charts)
+    places: dict[str, tuple[float, float]] = field(default_factory=dict)
+    """Where places are, by the name posts give as location: latitude and longitude."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Free-form settings for themes."""
     site_dir: Path = field(default=Path("."), metadata={"internal": True})
@@ -249,6 +266,26 @@ def _check(values: dict[str, Any], problems: list[str]) -> None:
             problems.append(f"language: no dates known for {language!r} (try 'de' or 'en')")
     if values.get("podcast") is not None:
         _check_podcast(values["podcast"], problems)
+    if "places" in values:
+        values["places"] = _places(values["places"], problems)
+
+
+def _places(raw: dict[str, Any], problems: list[str]) -> dict[str, tuple[float, float]]:
+    """The [places] table as name -> (latitude, longitude), each checked."""
+    places = {}
+    for name, value in sorted(raw.items()):
+        ok = (
+            isinstance(value, list)
+            and len(value) == 2
+            and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+        )
+        if not ok or not (-90 <= value[0] <= 90 and -180 <= value[1] <= 180):
+            problems.append(
+                f"places.{name}: must be [latitude, longitude] in degrees, like [52.52, 13.40]"
+            )
+            continue
+        places[name] = (float(value[0]), float(value[1]))
+    return places
 
 
 def _check_podcast(podcast: Podcast, problems: list[str]) -> None:

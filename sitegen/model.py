@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .config import Config
+from .places import Place
 
 Kind = Literal["post", "page"]
 
@@ -272,6 +273,8 @@ class Site:
     warnings: tuple[Notice, ...] = ()
     uses: Uses | None = None
     """From content/uses.toml, when the site has one."""
+    places: tuple[Place, ...] = ()
+    """Where the posts were written, most written first (empty with [charts] places off)."""
 
     def newer(self, index: int) -> Post | None:
         return self.posts[index - 1] if index > 0 else None
