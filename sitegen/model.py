@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from .barcharts import PageWeight
 from .config import Config
 from .places import Place
 
@@ -333,6 +334,8 @@ class Figures:
     """Outside domains the pages link to, with the number of links, most linked first."""
     no_referrer: int
     """Pages that tell the browser to send no referrer when a link is followed."""
+    page_weights: tuple[PageWeight, ...] = ()
+    """What each page loads, by kind, sorted by output path."""
 
 
 @dataclass(frozen=True, slots=True)
