@@ -217,3 +217,19 @@ class Drawings:
 
     def _in(self, currency: str) -> Callable[[float], str]:
         return lambda amount: self.money(amount, currency)
+
+
+def template_globals(
+    translate: Callable[..., str],
+    size: Callable[[int], str],
+    money: Callable[[float, str], str],
+    format_date: Callable[..., str],
+    locale: str,
+) -> dict[str, object]:
+    """What the theme's chart macros call, to be added to a template environment."""
+    return {
+        "drawings": Drawings(translate, size, money, format_date, locale),
+        "cost_steps": cost_steps,
+        "reference_bytes": REFERENCE_BYTES,
+        "reference_source": REFERENCE_SOURCE,
+    }

@@ -19,6 +19,7 @@ from babel.numbers import format_currency, format_decimal
 from markupsafe import Markup
 
 from . import __version__
+from .chartviews import template_globals
 from .errors import ThemeError
 from .feedjobs import feed_links, plan_feeds
 from .imageclean import cleaning_reader
@@ -161,6 +162,11 @@ class _Renderer:
         # JSON-LD keeps its umlauts readable; `tojson` still escapes <, >, & and '.
         self.env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
         self.env.globals["json_ld"] = self.json_ld
+        self.env.globals.update(
+            template_globals(
+                self.translate, self.size, self.money, self.format_date, self.config.locale
+            )
+        )
         self.env.filters["content"] = self.content
         self.env.filters["dream"] = self.dream
         self.env.filters["money_total"] = lambda total: self.money(total[1], total[0])

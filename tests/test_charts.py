@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
+from PIL import Image
 
-from sitegen import barcharts, charts
+from sitegen import audit, barcharts, charts, chartviews
 from sitegen.barcharts import Marker, PageWeight, Span
 from sitegen.charts import MapPoint
+from sitegen.facts import read_output
+from sitegen.model import Post, UseItem, Uses
+
+from .conftest import MakeSite, build_site, post
 
 ROOT = Path(__file__).resolve().parent.parent
 STYLE = ROOT / "themes/default/static/assets/style.css"
@@ -218,3 +224,130 @@ def test_every_mark_colour_stands_out_3_to_1_in_light_and_dark() -> None:
 def test_contrast_is_computed_as_wcag_says() -> None:
     assert round(contrast("#000000", "#ffffff"), 1) == 21.0
     assert round(contrast("#777777", "#ffffff"), 2) == 4.48
+
+
+def _uses(*items: UseItem) -> Uses:
+    return Uses(items=items, as_of=dt.date(2026, 12, 1))
+
+
+def test_cost_steps_follow_what_is_in_use_a_month() -> None:
+    uses = _uses(
+        UseItem(
+            "Zwirn", "Material", "Heften", dt.date(2012, 3, 1), cost=96, per="year", currency="EUR"
+        ),
+        UseItem(
+            "Pappe",
+            "Material",
+            "Deckel",
+            dt.date(2013, 1, 15),
+            cost=38,
+            per="month",
+            currency="EUR",
+        ),
+        UseItem(
+            "Server",
+            "Technik",
+            "Website",
+            dt.date(2014, 1, 1),
+            dt.date(2019, 1, 1),
+            cost=5,
+            per="month",
+            currency="EUR",
+        ),
+        UseItem(
+            "Presse",
+            "Werkzeug",
+            "Pressen",
+            dt.date(2015, 1, 1),
+            cost=400,
+            per="once",
+            currency="EUR",
+        ),
+        UseItem(
+            "Domain", "Technik", "Name", dt.date(2014, 1, 1), cost=12, per="year", currency="USD"
+        ),
+    )
+    steps = dict(chartviews.cost_steps(uses))
+    assert steps["EUR"] == (
+        (dt.date(2012, 3, 1), 8.0),
+        (dt.date(2013, 1, 15), 46.0),
+        (dt.date(2014, 1, 1), 51.0),
+        (dt.date(2019, 1, 1), 46.0),
+    )
+    assert steps["USD"] == ((dt.date(2014, 1, 1), 1.0),)
+
+
+def _post(title: str, when: str, dream: str = "") -> Post:
+    date = dt.datetime.fromisoformat(when)
+    return Post(
+        key=f"posts/{title}.md",
+        source=f"content/posts/{title}.md",
+        kind="post",
+        title=title,
+        date=date,
+        slug=title,
+        url=f"{title}/",
+        html="",
+        summary="",
+        digest=title,
+        dream=dream,
+    )
+
+
+def test_year_days_count_entries_days_and_dreams_by_local_date() -> None:
+    posts = [
+        _post("a", "2024-01-01T08:00:00+01:00"),
+        _post("b", "2024-01-01T21:00:00+01:00", dream="<p>Traum</p>"),
+        # Late at night in New York is still the 2nd there: the local date counts.
+        _post("c", "2024-01-02T23:30:00-05:00"),
+        _post("d", "2024-03-05T10:00:00+01:00"),
+        _post("e", "2023-12-31T10:00:00+01:00"),
+    ]
+    days = chartviews.year_days(posts, 2024)
+    assert [(d.date.isoformat(), d.titles, d.dream) for d in days.days] == [
+        ("2024-01-01", ("a", "b"), True),
+        ("2024-01-02", ("c",), False),
+        ("2024-03-05", ("d",), False),
+    ]
+    assert days.months[0] == (3, 2, 1) and days.months[2] == (1, 1, 0)
+    assert days.run == (2, dt.date(2024, 1, 1), dt.date(2024, 1, 2))
+    assert chartviews.diary_months(posts) == ((2023, 12, 1), (2024, 1, 3), (2024, 3, 1))
+
+
+def test_each_page_weight_splits_into_what_the_page_loads(make_site: MakeSite) -> None:
+    # The oracle: the files in the built folder, read again and added up by hand.
+    photo = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 90, 40)).save(photo, "PNG")
+    site = make_site(
+        {
+            "content/posts/2020-01-01-a.md": post(
+                "A", "2020-01-01T08:00:00+01:00", "Ein Bild:\n\n![Ein Quadrat](quadrat.png)"
+            ),
+            "content/posts/quadrat.png": photo.getvalue(),
+            "content/posts/2020-01-02-b.md": post("B", "2020-01-02T08:00:00+01:00"),
+        }
+    )
+    build_site(site)
+    out = site / "output"
+    facts = {
+        p.relative_to(out).as_posix(): read_output(
+            p.relative_to(out).as_posix(), p.read_bytes(), "https://example.org/"
+        )
+        for p in sorted(out.rglob("*"))
+        if p.is_file()
+    }
+    figures = audit.summarize(facts)
+    weights = {w.path: w for w in figures.page_weights}
+    assert set(weights) == {o for o, f in facts.items() if f.kind == "page"}
+    css = (out / "assets/style.css").stat().st_size
+    for path, weight in weights.items():
+        assert weight.html == (out / path).stat().st_size
+        assert weight.css == css
+        assert weight.media == 0
+    with_photo = weights["2020/01/01/a/index.html"]
+    assert (
+        with_photo.images > 0
+        and weights["2020/01/02/b/index.html"].images == (out / "favicon.svg").stat().st_size
+    )
+    assert figures.weight_max == max(w.total for w in weights.values())
+    assert weights[figures.heaviest].total == figures.weight_max
