@@ -113,7 +113,9 @@ def place_map(
 
 _CELL = 12
 _MONTH_W = 7 * _CELL
-_MONTH_H = 16 + 6 * _CELL
+_HEAD = 27
+"""Above a month's grid: its name, and the weekdays' initials."""
+_MONTH_H = _HEAD + 6 * _CELL
 _GAP = 14
 
 
@@ -140,11 +142,12 @@ def year_calendar(
     months: Sequence[str],
     title: str,
     desc: str,
+    weekdays: Sequence[str] = (),
 ) -> str:
     """Twelve month grids (weeks by weekday), the days with an entry filled, dreams dotted.
 
-    `entries` maps each day written to its tooltip; `months` holds twelve names. The
-    columns run from Monday to Sunday, as `desc` should say.
+    `entries` maps each day written to its tooltip; `months` holds twelve names and
+    `weekdays` seven initials from Monday on, the grids' columns.
     """
     dream_days = set(dreams)
     parts = []
@@ -152,12 +155,15 @@ def year_calendar(
         left = (month - 1) % 3 * (_MONTH_W + _GAP)
         top = (month - 1) // 3 * (_MONTH_H + _GAP)
         parts.append(label(left, top + 10, months[month - 1]))
+        for column, initial in enumerate(weekdays):
+            x = left + column * _CELL + 5
+            parts.append(label(x, top + _HEAD - 4, initial, "chart-label chart-small", "middle"))
         first_weekday, length = calendar.monthrange(year, month)
         for index in range(length):
             day = dt.date(year, month, index + 1)
             cell = first_weekday + index
             x = left + cell % 7 * _CELL
-            y = top + 16 + cell // 7 * _CELL
+            y = top + _HEAD + cell // 7 * _CELL
             if day in entries:
                 parts.append(
                     f'<rect class="chart-entry" x="{x}" y="{y}" width="10" height="10" '

@@ -130,6 +130,9 @@ class Drawings:
         self.format_date = format_date
         names = babel.dates.get_month_names("abbreviated", locale=locale)
         self.months = [str(names[m]) for m in range(1, 13)]
+        days = babel.dates.get_day_names("narrow", locale=locale)
+        self.weekdays = [str(days[d]) for d in range(7)]
+        """Monday first, as Babel counts them."""
 
     def calendar(self, days: YearDays) -> Markup:
         """The writing calendar of a year."""
@@ -139,7 +142,7 @@ class Drawings:
         desc = t("calendar_desc", days=len(days.days), dreams=len(dreams))
         title = t("calendar_title", year=year)
         svg = charts.year_calendar(
-            f"calendar-{year}", year, entries, dreams, self.months, title, desc
+            f"calendar-{year}", year, entries, dreams, self.months, title, desc, self.weekdays
         )
         return Markup(svg)
 

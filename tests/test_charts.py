@@ -95,6 +95,7 @@ def test_monday_is_the_first_column_and_weeks_go_down() -> None:
     first, week_later = marks(svg, "chart-entry")
     assert first.get("x") == week_later.get("x") == "0"
     assert int(week_later.get("y")) == int(first.get("y")) + 12
+    assert int(first.get("y")) == 27  # below the name and the weekdays of January
 
 
 def test_longest_run() -> None:
