@@ -96,7 +96,7 @@ def place_map(
 ) -> str:
     """The places as dots on the land; a bigger dot where more entries were written."""
     box = frame(points)
-    unit = box[2] / 200
+    unit = box[2] / 150
     dots = []
     for point in sorted(points, key=lambda p: (-p.count, p.name)):
         x, y = project(point.lat, point.lon)
@@ -151,6 +151,7 @@ def year_calendar(
     """
     dream_days = set(dreams)
     parts = []
+    empty = []
     for month in range(1, 13):
         left = (month - 1) % 3 * (_MONTH_W + _GAP)
         top = (month - 1) // 3 * (_MONTH_H + _GAP)
@@ -175,7 +176,9 @@ def year_calendar(
                         f'data-day="{day.isoformat()}"/>'
                     )
             else:
-                parts.append(f'<rect class="chart-day" x="{x}" y="{y}" width="10" height="10"/>')
+                empty.append(f"M{x} {y}h10v10h-10z")
+    # The days not written are one path, a square each: a year page stays light.
+    parts.insert(0, f'<path class="chart-day" d="{"".join(empty)}"/>')
     box = (0.0, 0.0, 3 * _MONTH_W + 2 * _GAP, 4 * _MONTH_H + 3 * _GAP)
     return svg(ident, box, title, desc, "".join(parts), "calendar")
 

@@ -16,8 +16,9 @@ from markupsafe import Markup
 
 from . import barcharts, charts
 from .barcharts import Marker, PageWeight, Span
-from .model import Post, UseItem, Uses
+from .model import Post, Site, UseItem, Uses
 from .places import Place
+from .text import slugify
 
 REFERENCE_BYTES = 2311 * 1024
 """The median web page (mobile) of HTTP Archive's Web Almanac 2024, chapter Page Weight."""
@@ -88,6 +89,13 @@ class PlaceRow:
     count: int
     first: dt.date
     last: dt.date
+
+
+def places_url(site: Site, strings: dict[str, str]) -> str:
+    """The places page's URL ("orte/", "places/": a theme string), or "" without one."""
+    if not site.config.charts.places or not site.places:
+        return ""
+    return (slugify(strings.get("places_slug", "")) or "places") + "/"
 
 
 def place_rows(places: Sequence[Place], base: str) -> tuple[PlaceRow, ...]:

@@ -19,7 +19,7 @@ from babel.numbers import format_currency, format_decimal
 from markupsafe import Markup
 
 from . import __version__
-from .chartviews import template_globals
+from .chartviews import diary_months, place_rows, places_url, template_globals, year_days
 from .errors import ThemeError
 from .feedjobs import feed_links, plan_feeds
 from .imageclean import cleaning_reader
@@ -129,6 +129,7 @@ class _Renderer:
         # So is the transparency page's: /transparenz/, /transparency/.
         slug = slugify(self.strings.get("transparency_slug", "")) or "transparency"
         self.transparency_url = f"{slug}/"
+        self.places_url = places_url(site, self.strings)
         self.previews = Previews(self.config, self.pictures, self.abs_url)
         self.env.globals.update(
             site=site,
@@ -148,6 +149,7 @@ class _Renderer:
             clock=_clock,
             iso_duration=_iso_duration,
             transparency_url=self.transparency_url,
+            places_url=self.places_url,
             number=self.number,
             size=self.size,
             output_url=lambda output: output.removesuffix("index.html"),
@@ -180,6 +182,7 @@ class _Renderer:
             str(site.years[0].year if site.years else ""),
             str(bool(site.tags)),
             self.dreams_url,
+            self.places_url,
             str(site.uses is not None),
             *(self.metas[p.key] for p in site.nav_pages),
         )
@@ -342,6 +345,7 @@ class _Renderer:
                 *(site.urls.get(r.target, "") for r in post.refs),
                 *self._picture_keys(post),
                 episode.digest if episode else "",
+                self.place_of(post),
             )
             yield self._page(
                 f"{post.url}index.html",
@@ -354,6 +358,7 @@ class _Renderer:
                 on_this_day=on_this_day,
                 page_url=post.url,
                 episode=episode,
+                place_url=self.place_of(post),
             )
         for page in site.pages:
             key = digest(
@@ -375,9 +380,14 @@ class _Renderer:
             yield from self._listings(
                 "tag", tag.name, f"tags/{tag.slug}/", posts, paginate=True, feed_url=feed
             )
+        months = diary_months(site.posts) if self.config.charts.calendar else ()
         for year in site.years:
             posts = tuple(site.posts[i] for i in year.posts)
-            yield from self._listings("year", str(year.year), f"{year.year}/", posts)
+            days = year_days(posts, year.year) if self.config.charts.calendar else None
+            yield from self._listings(
+                "year", str(year.year), f"{year.year}/", posts, calendar=days, diary_months=months
+            )
+        yield from self._places()
         if self.dreams:
             # The page shows each dream whole, besides what listings show of its post.
             key = digest(self.base_key, *(self.metas[p.key] + p.dream for p in self.dreams))
@@ -416,6 +426,7 @@ class _Renderer:
         posts: Sequence[Post],
         paginate: bool = False,
         feed_url: str | None = None,
+        **extra: Any,
     ) -> Iterator[Job]:
         size = self.config.paginate if paginate else max(len(posts), 1)
         chunks = [tuple(posts[i : i + size]) for i in range(0, len(posts), size)] or [()]
@@ -441,6 +452,7 @@ class _Renderer:
                 f"{kind}|{title}|{listing.url}|{number}|{len(chunks)}",
                 *(self.metas[p.key] for p in chunk),
                 *((str(y.year) for y in self.site.years) if kind == "year" else ()),
+                repr(extra),
             )
             yield self._page(
                 f"{listing.url}index.html",
@@ -449,7 +461,36 @@ class _Renderer:
                 kind,
                 listing=listing,
                 page_url=listing.url,
+                **extra,
             )
+
+    def _places(self) -> Iterator[Job]:
+        """The places page with its map, and a paginated page of entries for each place."""
+        if not self.places_url:
+            return
+        rows = place_rows(self.site.places, self.places_url)
+        outline = self.theme.data("land.txt")
+        key = digest(self.base_key, repr(rows), outline)
+        output = f"{self.places_url}index.html"
+        yield self._page(
+            output,
+            key,
+            "places.html",
+            "places",
+            places=rows,
+            outline=outline,
+            page_url=self.places_url,
+        )
+        for place, row in zip(self.site.places, rows, strict=True):
+            posts = tuple(self.site.posts[i] for i in place.posts)
+            yield from self._listings("place", place.name, row.url, posts, paginate=True, place=row)
+
+    def place_of(self, post: Post) -> str:
+        """The URL of the page of the place the post was written at, or ""."""
+        if not self.places_url or not post.location:
+            return ""
+        slugs = {p.name: p.slug for p in self.site.places}
+        return f"{self.places_url}{slugs[post.location]}/"
 
     # What the feeds need -------------------------------------------------
 
