@@ -16,9 +16,10 @@ from markupsafe import Markup
 
 from . import barcharts, charts
 from .barcharts import Marker, PageWeight, Span
-from .model import Post, Site, UseItem, Uses
+from .model import Post, Site
 from .places import Place
 from .text import slugify
+from .usage import UseItem, Uses
 
 REFERENCE_BYTES = 2311 * 1024
 """The median web page (mobile) of HTTP Archive's Web Almanac 2024, chapter Page Weight."""

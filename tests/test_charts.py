@@ -16,7 +16,8 @@ from sitegen import audit, barcharts, charts, chartviews
 from sitegen.barcharts import Marker, PageWeight, Span
 from sitegen.charts import MapPoint
 from sitegen.facts import read_output
-from sitegen.model import Post, UseItem, Uses
+from sitegen.model import Post
+from sitegen.usage import UseItem, Uses
 
 from .conftest import MakeSite, build_site, post
 
