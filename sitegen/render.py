@@ -158,7 +158,9 @@ class Plan:
         chrome = self.chrome
         entries = tuple(
             (abs_url(e.path), e.modified)
-            for e in sitemap_entries(site, chrome.dreams_url, chrome.transparency_url)
+            for e in sitemap_entries(
+                site, chrome.dreams_url, chrome.transparency_url, chrome.places_url
+            )
         )
         yield self._file("sitemap.xml", "sitemap", sitemap, Sitemap(entries))
         yield self._file("robots.txt", "robots.txt", robots, abs_url("sitemap.xml"))

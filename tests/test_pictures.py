@@ -107,6 +107,10 @@ def test_places_a_point_per_located_place_a_row_per_place_a_page_per_place(
     # The diary line of a post links to its place's page.
     line = _tree(site, "2013/06/27/c/index.html").xpath('//p[@class="diary-line"]/a')[0]
     assert line.text == "Berlin" and line.get("href") == "/orte/berlin/"
+    sitemap = (site / "output/sitemap.xml").read_text(encoding="utf-8")
+    for path in ("orte/", "orte/leipzig/", "orte/berlin/", "orte/im-zug/"):
+        assert f"<loc>https://example.org/{path}</loc>" in sitemap
+    assert "orte/leipzig/page/2/" not in sitemap
 
 
 def test_the_calendar_marks_every_day_written_and_every_dream(make_site: MakeSite) -> None:
