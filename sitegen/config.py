@@ -18,6 +18,7 @@ import babel
 
 from .errors import ConfigError, display_path
 from .paths import permalink_problems
+from .places import check_places
 from .text import toml_problem
 
 SITE_FILE = "site.toml"
@@ -268,25 +269,7 @@ def _check(values: dict[str, Any], problems: list[str]) -> None:
     if values.get("podcast") is not None:
         _check_podcast(values["podcast"], problems)
     if "places" in values:
-        values["places"] = _places(values["places"], problems)
-
-
-def _places(raw: dict[str, Any], problems: list[str]) -> dict[str, tuple[float, float]]:
-    """The [places] table as name -> (latitude, longitude), each checked."""
-    places = {}
-    for name, value in sorted(raw.items()):
-        ok = (
-            isinstance(value, list)
-            and len(value) == 2
-            and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
-        )
-        if not ok or not (-90 <= value[0] <= 90 and -180 <= value[1] <= 180):
-            problems.append(
-                f"places.{name}: must be [latitude, longitude] in degrees, like [52.52, 13.40]"
-            )
-            continue
-        places[name] = (float(value[0]), float(value[1]))
-    return places
+        values["places"] = check_places(values["places"], problems)
 
 
 def _check_podcast(podcast: Podcast, problems: list[str]) -> None:

@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .text import slugify
 
@@ -27,6 +28,24 @@ class Place:
     """Indexes into Site.posts, newest first."""
     first: dt.date
     last: dt.date
+
+
+def check_places(raw: dict[str, Any], problems: list[str]) -> dict[str, tuple[float, float]]:
+    """Site.toml's [places] table as name -> (latitude, longitude), each value checked."""
+    places = {}
+    for name, value in sorted(raw.items()):
+        ok = (
+            isinstance(value, list)
+            and len(value) == 2
+            and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+        )
+        if not ok or not (-90 <= value[0] <= 90 and -180 <= value[1] <= 180):
+            problems.append(
+                f"places.{name}: must be [latitude, longitude] in degrees, like [52.52, 13.40]"
+            )
+            continue
+        places[name] = (float(value[0]), float(value[1]))
+    return places
 
 
 def gather_places(
