@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from .config import Config
 from .errors import BuildErrors, ContentError, SitegenError
 from .model import Notice, Post, Site, Tag, Year
+from .places import Place, gather_places
 from .text import slugify
 from .usage import Uses
 
@@ -55,6 +56,7 @@ def assemble(
     _check_tag_slugs(posts)
     tags = tuple(Tag(names[s], s, tuple(by_tag[s])) for s in sorted(by_tag))
     years = tuple(Year(y, tuple(by_year[y])) for y in sorted(by_year, reverse=True))
+    places = _places(config, posts, notices)
     return Site(
         config=config,
         posts=posts,
@@ -67,7 +69,24 @@ def assemble(
         skipped_future=skipped_future,
         warnings=tuple(notices),
         uses=uses,
+        places=places,
     )
+
+
+def _places(config: Config, posts: tuple[Post, ...], notices: list[Notice]) -> tuple[Place, ...]:
+    """The places posts were written at; each one that is on no map named once."""
+    if not config.charts.places:
+        return ()
+    places = gather_places([(p.location, p.date.date()) for p in posts], config.places)
+    for place in places:
+        if place.point is None:
+            newest = posts[place.posts[0]]
+            message = (
+                f"location {place.name!r} is on no map: add it to [places] in site.toml "
+                "as [latitude, longitude]"
+            )
+            notices.append(Notice(newest.source, None, message))
+    return places
 
 
 def _earlier_same_day(

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from .barcharts import PageWeight
 from .config import Config
 from .errors import BuildErrors, SitegenError, display_path
 from .facts import UNPROVEN, Facts, Reference, is_read, read_output
@@ -193,7 +194,8 @@ def summarize(facts: dict[str, Facts]) -> Figures:
     if unproven:
         raise SitegenError(f"{unproven[0]}: not audited, so the site has no honest figures")
     pages = {o: f for o, f in facts.items() if f.kind == "page"}
-    weights = sorted((_weight(o, facts), o) for o in pages)
+    parts = tuple(_weight(o, facts) for o in sorted(pages))
+    weights = sorted((p.total, p.path) for p in parts)
     hosts: Counter[str] = Counter()
     links: Counter[str] = Counter()
     for f in pages.values():
@@ -218,21 +220,35 @@ def summarize(facts: dict[str, Facts]) -> Figures:
         heaviest=weights[-1][1] if weights else "",
         link_domains=tuple(sorted(links.items(), key=lambda item: (-item[1], item[0]))),
         no_referrer=sum(1 for f in pages.values() if f.referrer == "no-referrer"),
+        page_weights=parts,
     )
 
 
-def _weight(output: str, facts: dict[str, Facts]) -> int:
-    """The page and every file of the site it loads (stylesheets' own loads too), each once."""
+# What a page loads, by kind, told by the file's ending (the audit proved the site's own).
+_KINDS = {
+    **dict.fromkeys((".css", ".woff", ".woff2", ".ttf", ".otf"), "css"),
+    **dict.fromkeys((".avif", ".webp", ".jpg", ".jpeg", ".png", ".gif", ".svg", ".ico"), "images"),
+    **dict.fromkeys((".html", ".htm", ".js", ".mjs"), "html"),
+}
+
+
+def _weight(output: str, facts: dict[str, Facts]) -> PageWeight:
+    """The page and every file of the site it loads (stylesheets' own loads too), each once.
+
+    Stylesheets count with their fonts, scripts with the page, and audio, video and
+    anything else the page makes a browser fetch as media.
+    """
     seen = {output}
     todo = [output]
-    total = 0
+    sizes = {"html": 0, "css": 0, "images": 0, "media": 0}
     while todo:
-        current = facts.get(todo.pop())
+        path = todo.pop()
+        current = facts.get(path)
         if current is None:
             continue
-        total += current.size
+        sizes[_KINDS.get(os.path.splitext(path)[1].lower(), "media")] += current.size
         for load in (*current.loads, *current.scripts):
             if load not in seen:
                 seen.add(load)
                 todo.append(load)
-    return total
+    return PageWeight(output, **sizes)

@@ -18,6 +18,7 @@ import babel
 
 from .errors import ConfigError, display_path
 from .paths import permalink_problems
+from .places import check_places
 from .text import toml_problem
 
 SITE_FILE = "site.toml"
@@ -122,6 +123,20 @@ class Audit:
 
 
 @dataclass(frozen=True, slots=True)
+class Charts:
+    """Which pictures the theme draws; each can be switched off."""
+
+    places: bool = True
+    """The places pages with their map."""
+    calendar: bool = True
+    """The writing calendar on the year archives."""
+    weights: bool = True
+    """The page weights on the transparency page."""
+    uses: bool = True
+    """The timeline and the running costs on the uses page."""
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """The settings of one site, as read from its site.toml."""
 
@@ -143,6 +158,9 @@ class Config:
     feeds: Feeds = field(default_factory=Feeds)
     podcast: Podcast | None = None
     audit: Audit = field(default_factory=Audit)
+    charts: Charts = field(default_factory=Charts)
+    places: dict[str, tuple[float, float]] = field(default_factory=dict)
+    """Where places are, by the name posts give as location: latitude and longitude."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Free-form settings for themes."""
     site_dir: Path = field(default=Path("."), metadata={"internal": True})
@@ -250,6 +268,8 @@ def _check(values: dict[str, Any], problems: list[str]) -> None:
             problems.append(f"language: no dates known for {language!r} (try 'de' or 'en')")
     if values.get("podcast") is not None:
         _check_podcast(values["podcast"], problems)
+    if "places" in values:
+        values["places"] = check_places(values["places"], problems)
 
 
 def _check_podcast(podcast: Podcast, problems: list[str]) -> None:

@@ -16,6 +16,7 @@ from importlib import metadata
 from typing import Any
 
 from . import __version__
+from .chartviews import PlaceRow, YearDays
 from .codec import encode
 from .config import Config
 from .feeds import PODCAST_FEED
@@ -87,6 +88,8 @@ class Chrome:
     uses_url: str
     """Empty without uses.toml."""
     transparency_url: str
+    places_url: str = ""
+    """Empty without places, or with [charts] places off."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +162,8 @@ class PostPage:
     older: Entry | None = None
     on_this_day: tuple[Entry, ...] = ()
     episode: Episode | None = None
+    place_url: str = ""
+    """The page of the place the post was written at; empty without one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +173,23 @@ class ListPage:
     listing: Listing
     years: tuple[int, ...] = ()
     """Every year with posts, newest first (the year archives link to each other)."""
+    calendar: YearDays | None = None
+    """A year archive's writing calendar."""
+    diary_months: tuple[tuple[int, int, int], ...] = ()
+    """A year archive's picture of the whole diary: year, month, entries."""
+    place: PlaceRow | None = None
+    """A place's page: the place."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlacesPage:
+    """Every place the diary was written at, and the map."""
+
+    chrome: Chrome
+    page_url: str
+    places: tuple[PlaceRow, ...]
+    outline: str
+    """The land on the map, an SVG path (from the theme)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,7 +242,16 @@ class FeedItem:
     body: bool = True
 
 
-Page = PostPage | ListPage | DreamsPage | TagsPage | UsesPage | TransparencyPage | PlainPage
+Page = (
+    PostPage
+    | ListPage
+    | PlacesPage
+    | DreamsPage
+    | TagsPage
+    | UsesPage
+    | TransparencyPage
+    | PlainPage
+)
 
 
 class Prints:

@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from .barcharts import PageWeight
 from .config import Config
+from .places import Place
 from .usage import Uses
 
 Kind = Literal["post", "page"]
@@ -179,6 +181,8 @@ class Site:
     warnings: tuple[Notice, ...] = ()
     uses: Uses | None = None
     """From content/uses.toml, when the site has one."""
+    places: tuple[Place, ...] = ()
+    """Where the posts were written, most written first (empty with [charts] places off)."""
 
     def newer(self, index: int) -> Post | None:
         return self.posts[index - 1] if index > 0 else None
@@ -237,6 +241,8 @@ class Figures:
     """Outside domains the pages link to, with the number of links, most linked first."""
     no_referrer: int
     """Pages that tell the browser to send no referrer when a link is followed."""
+    page_weights: tuple[PageWeight, ...] = ()
+    """What each page loads, by kind, sorted by output path."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from .chartviews import diary_months, place_rows, places_url, year_days
 from .feedjobs import Feeds
 from .inputs import (
     Chrome,
@@ -16,6 +17,7 @@ from .inputs import (
     ListPage,
     NavLink,
     Page,
+    PlacesPage,
     PlainPage,
     PostPage,
     Prints,
@@ -56,7 +58,10 @@ class Plan:
         self.episodes = episodes or Episodes()
         self.prints = prints or Prints()
         self.templates = Templates(site.config, theme)
+        self.theme = theme
         self.chrome = chrome(site, theme, self.templates.strings)
+        self.places = place_rows(site.places, self.chrome.places_url)
+        self.place_urls = {p.name: r.url for p, r in zip(site.places, self.places, strict=True)}
         self.entries = {p.key: Entry.of(p) for p in site.posts}
         self.feeds = Feeds(site, self.episodes, self.templates, self.feed_item, self.prints)
         jobs = [
@@ -99,6 +104,7 @@ class Plan:
                 self._entry(site.older(index)),
                 tuple(self.entries[p.key] for p in site.on_this_day(index)),
                 self.episodes.by_post.get(post.key),
+                self.place_urls.get(post.location, "") if chrome.places_url else "",
             )
             yield self._page(f"{post.url}index.html", "post.html", post.source, page)
         for post in site.pages:
@@ -111,9 +117,16 @@ class Plan:
             url = f"tags/{tag.slug}/"
             yield from self._listings("tag", tag.name, url, posts, paginate=True, feed_url=feed)
         years = tuple(y.year for y in site.years)
+        calendars = site.config.charts.calendar
+        months = diary_months(site.posts) if calendars else ()
         for year in site.years:
             posts = tuple(site.posts[i] for i in year.posts)
-            yield from self._listings("year", str(year.year), f"{year.year}/", posts, years=years)
+            days = year_days(posts, year.year) if calendars else None
+            title, url = str(year.year), f"{year.year}/"
+            yield from self._listings(
+                "year", title, url, posts, years=years, calendar=days, diary_months=months
+            )
+        yield from self._places()
         if chrome.dreams_url:
             dreams = site.dreams
             page = DreamsPage(chrome, chrome.dreams_url, dreams, self.shown(dreams))
@@ -145,7 +158,9 @@ class Plan:
         chrome = self.chrome
         entries = tuple(
             (abs_url(e.path), e.modified)
-            for e in sitemap_entries(site, chrome.dreams_url, chrome.transparency_url)
+            for e in sitemap_entries(
+                site, chrome.dreams_url, chrome.transparency_url, chrome.places_url
+            )
         )
         yield self._file("sitemap.xml", "sitemap", sitemap, Sitemap(entries))
         yield self._file("robots.txt", "robots.txt", robots, abs_url("sitemap.xml"))
@@ -158,8 +173,9 @@ class Plan:
         posts: Sequence[Post],
         paginate: bool = False,
         feed_url: str | None = None,
-        years: tuple[int, ...] = (),
+        **extra: Any,
     ) -> Iterator[Job]:
+        """The pages of a list of posts; `extra` holds the ListPage fields of its kind."""
         size = self.site.config.paginate if paginate else max(len(posts), 1)
         chunks = [tuple(posts[i : i + size]) for i in range(0, len(posts), size)] or [()]
 
@@ -178,8 +194,19 @@ class Plan:
                 older_url=page_url(number + 1) if number < len(chunks) else None,
                 feed_url=feed_url,
             )
-            page = ListPage(self.chrome, listing.url, listing, years)
+            page = ListPage(self.chrome, listing.url, listing, **extra)
             yield self._page(f"{listing.url}index.html", f"{kind}.html", kind, page)
+
+    def _places(self) -> Iterator[Job]:
+        """The places page with its map, and a paginated page of entries for each place."""
+        url = self.chrome.places_url
+        if not url:
+            return
+        page = PlacesPage(self.chrome, url, self.places, self.theme.data("land.txt"))
+        yield self._page(f"{url}index.html", "places.html", "places", page)
+        for place, row in zip(self.site.places, self.places, strict=True):
+            posts = tuple(self.site.posts[i] for i in place.posts)
+            yield from self._listings("place", place.name, row.url, posts, paginate=True, place=row)
 
     def _entry(self, post: Post | None) -> Entry | None:
         return None if post is None else self.entries[post.key]
@@ -211,4 +238,5 @@ def chrome(site: Site, theme: Theme, strings: dict[str, str]) -> Chrome:
         nav=tuple(NavLink(p.title, p.url) for p in site.nav_pages),
         uses_url="uses/" if site.uses is not None else "",
         transparency_url=transparency,
+        places_url=places_url(site, strings),
     )

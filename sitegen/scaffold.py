@@ -85,6 +85,11 @@ tags = true                      # a feed for each tag
 [audit]
 allow = []
 
+# Where entries were written, for the map of places: a location that is no city
+# (say "Zuhause") gets its latitude and longitude here; cities are found by name.
+[places]
+# "Zuhause" = [51.34, 12.37]
+
 # Free-form values for themes.
 [extra]
 """
@@ -97,7 +102,9 @@ _TEXTS = {
         "support": "Support us",
         "author": "Me",
         "post_slug": "hello",
-        "post": 'title = "Hello"\nlocation = "Home"',
+        # A location is put on the map of places: a city is found by name, any other
+        # place needs its point in site.toml, so the first entry shows the key unset.
+        "post": 'title = "Hello"\n# location = "London"  # where it was written: on the map',
         "post_body": 'The first entry. Write the next one with `sitegen new "Title"`, '
         "or by hand in "
         "content/posts/.\n",
@@ -111,7 +118,7 @@ _TEXTS = {
         "support": "Unterstützen",
         "author": "Ich",
         "post_slug": "hallo",
-        "post": 'title = "Hallo"\nlocation = "Zuhause"',
+        "post": 'title = "Hallo"\n# location = "Leipzig"  # wo er geschrieben wurde: auf der Karte',
         "post_body": 'Der erste Eintrag. Den nächsten schreibst du mit `sitegen new "Titel"` '
         "oder von Hand in content/posts/.\n",
         "about": '+++\ntitle = "Über uns"\nslug = "ueber-uns"\n+++\n\n'

@@ -1,7 +1,8 @@
 """sitemap.xml: every page a search engine should index, and nothing else.
 
 In it: the front page, every post and page, the dreams page, the tag list, each tag's
-first page, each year's archive, the uses and transparency pages. These are the pages
+first page, each year's archive, the places page and each place's first page, the uses
+and transparency pages. These are the pages
 that say something no other page says (a tag page gathers a topic, a year archive the
 year's day numbers), so a reader may well arrive at them from a search. Left out: later
 pages of a listing (/page/2/), whose posts move on with every new one and are all found
@@ -26,7 +27,9 @@ class Entry:
     modified: dt.datetime | None = None
 
 
-def sitemap_entries(site: Site, dreams_url: str, transparency_url: str) -> list[Entry]:
+def sitemap_entries(
+    site: Site, dreams_url: str, transparency_url: str, places_url: str = ""
+) -> list[Entry]:
     """Every page that belongs in the sitemap, in the order a reader meets them."""
     entries = [Entry("", _newest(site.posts))]
     entries += [Entry(p.url, p.updated or p.date) for p in (*site.posts, *site.pages)]
@@ -38,6 +41,11 @@ def sitemap_entries(site: Site, dreams_url: str, transparency_url: str) -> list[
             entries.append(Entry(f"tags/{tag.slug}/", _newest(site.posts[i] for i in tag.posts)))
     for year in site.years:
         entries.append(Entry(f"{year.year}/", _newest(site.posts[i] for i in year.posts)))
+    if places_url:
+        entries.append(Entry(places_url, _newest(site.posts)))
+        for place in site.places:
+            posts = (site.posts[i] for i in place.posts)
+            entries.append(Entry(f"{places_url}{place.slug}/", _newest(posts)))
     if site.uses is not None:
         entries.append(Entry("uses/"))
     entries.append(Entry(transparency_url))

@@ -20,6 +20,7 @@ from babel.numbers import format_currency, format_decimal
 from markupsafe import Markup
 
 from . import __version__
+from .chartviews import template_globals
 from .config import Config
 from .errors import ThemeError
 from .inputs import Chrome, FeedItem, Page, Shown
@@ -71,6 +72,9 @@ class Templates:
             preview=self.preview,
             image_text=image_text,
             listed=listed,
+        )
+        self.env.globals.update(
+            template_globals(self.translate, self.size, self.money, self.format_date, config.locale)
         )
         # JSON-LD keeps its umlauts readable; `tojson` still escapes <, >, & and '.
         self.env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}

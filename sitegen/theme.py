@@ -56,6 +56,14 @@ class Theme:
                     files[path.relative_to(static).as_posix()] = path
         return files
 
+    def data(self, name: str) -> str:
+        """The text of data/NAME of the first theme in the chain that has it, or ""."""
+        for folder in self.folders:
+            path = folder / "data" / name
+            if path.is_file():
+                return path.read_text(encoding="utf-8").strip()
+        return ""
+
     def environment(self) -> jinja2.Environment:
         """A strict, autoescaping Jinja environment over the theme's templates.
 

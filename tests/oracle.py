@@ -23,7 +23,7 @@ NOW = dt.datetime(2014, 6, 1, 12, 0, tzinfo=dt.UTC)
 
 WORDS = ("Leim", "Papier", "Zwirn", "Öl", "Straße", "Buch", "Kleister", "Regal")
 TAGS = ("Werkstatt", "Bücher", "Übung", "Reise")
-PLACES = ("", "Berlin", "Köln", "Leipzig")
+PLACES = ("", "Berlin", "Köln", "Leipzig", "Im Zug")  # the last one is on no map
 DATES = (
     "2012-06-26",
     "2013-06-26",

@@ -116,8 +116,16 @@ def test_body_edit_leaves_neighbours_alone(make_site: MakeSite) -> None:
     path = site / "content/posts/2013-06-28-c.md"
     path.write_text(path.read_text() + "\nNoch ein Satz weiter unten.\n")
     report = build_site(site)
-    # The feeds carry the whole text; nothing else shows it.
-    assert set(report.written) == {"2013/06/28/c/index.html", "feed.xml", "atom.xml", "feed.json"}
+    # The feeds carry the whole text; nothing else shows it but the transparency page,
+    # which draws what every page weighs.
+    shown = {"2013/06/28/c/index.html", "feed.xml", "atom.xml", "feed.json"}
+    assert set(report.written) == shown | {"transparenz/index.html"}
+    (site / "site.toml").write_text(
+        (site / "site.toml").read_text() + "\n[charts]\nweights = false\n"
+    )
+    build_site(site)
+    path.write_text(path.read_text() + "\nUnd noch einer.\n")
+    assert set(build_site(site).written) == shown
 
 
 def test_a_deleted_post_is_pruned(make_site: MakeSite) -> None:

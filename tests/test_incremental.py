@@ -98,6 +98,7 @@ def test_a_title_edit_rewrites_only_the_pages_that_show_the_title(make_site: Mak
         "tags/thema-2/page/2/index.html",  # tag pages are paginated like the index
         "tags/thema-2/feed.xml",  # the tag's feed; the site's feeds show only the newest 20
         "transparenz/index.html",  # page weights changed, and it shows them
+        "orte/leipzig/page/11/index.html",  # its place's page lists it like the index
     }
 
 
