@@ -74,6 +74,26 @@ class Notice:
         return f"{where}: warning: {self.message}"
 
 
+@dataclass(frozen=True, slots=True)
+class Subheading:
+    """An h3 of a post as its table of contents lists it, under its h2."""
+
+    id: str
+    text: str
+    """Plain text, without markup."""
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """An h2 of a post as its table of contents lists it (two levels: no recursive type)."""
+
+    id: str
+    text: str
+    """Plain text, without markup."""
+    children: tuple[Subheading, ...] = ()
+    """The h3 headings after it, up to the next h2."""
+
+
 EPISODE_TYPES = ("full", "trailer", "bonus")
 """The kinds of episode podcast apps know (itunes:episodeType)."""
 
@@ -113,6 +133,10 @@ class Post:
     draft: bool = False
     description: str = ""
     words: int = 0
+    reading_minutes: int = 0
+    """Minutes it takes to read, shown beside the diary line; 0 when the site shows none."""
+    toc: tuple[Heading, ...] = ()
+    """The table of contents shown at the top; empty when the post shows none."""
     refs: tuple[Ref, ...] = ()
     files: tuple[SourceFile, ...] = ()
     """Bundle files published beside the page."""

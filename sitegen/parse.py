@@ -15,6 +15,8 @@ import yaml
 from . import markdown
 from .config import Config
 from .errors import ContentError, display_path
+from .headings import outline, plain_headings
+from .highlight import plain_code
 from .model import EPISODE_TYPES, Document, ImageRef, Notice, Post, Ref
 from .text import digest, plain_text, shorten, slugify, toml_problem
 
@@ -37,6 +39,7 @@ _COMMON: dict[str, str] = {
     "aliases": "list",
     "extra": "table",
     "cover": "str",
+    "toc": "bool",
 }
 _KEYS: dict[str, dict[str, str]] = {
     "post": {
@@ -158,17 +161,27 @@ def parse_document(
     if document.kind == "post":
         for line in _stray_dream_blocks(body, body_line):
             notices.append(Notice(shown, line, _STRAY_DREAM))
+    writing = config.writing
+    features = markdown.Features(writing.highlight, writing.heading_links)
     rendered = markdown.render(
-        body, typography=typography, source_key=source.rel, line_offset=body_line - 1, images=True
+        body,
+        typography=typography,
+        source_key=source.rel,
+        line_offset=body_line - 1,
+        images=True,
+        features=features,
     )
     html, images = rendered.html, rendered.images
     refs = dream_refs + rendered.refs
     cleaned += rendered.cleaned
     description = values.get("description", "").strip()
     first = _FIRST_PARAGRAPH.search(html)
-    summary = shorten(
-        description or plain_text(_FOOTNOTE_REF.sub("", first.group(1) if first else html))
-    )
+    text = first.group(1) if first else plain_headings(plain_code(html))
+    summary = shorten(description or plain_text(_FOOTNOTE_REF.sub("", text)))
+    toc = outline(rendered.headings)
+    count = sum(1 + len(heading.children) for heading in toc)
+    wanted = writing.toc_min_headings is not None and count >= writing.toc_min_headings
+    words = len(body.split())
 
     day = _day(values, date, config, fm, shown, notices)
     for target, line, alt in images:
@@ -202,7 +215,13 @@ def parse_document(
         tags=tuple(dict.fromkeys(t.strip() for t in values.get("tags", ()) if t.strip())),
         draft=values.get("draft", False),
         description=description,
-        words=len(body.split()),
+        words=words,
+        reading_minutes=(
+            max(1, round(words / writing.words_per_minute))
+            if writing.reading_time and document.kind == "post"
+            else 0
+        ),
+        toc=toc if values.get("toc", wanted) else (),
         refs=tuple(Ref(target, line) for target, line in refs),
         files=document.bundle,
         aliases=tuple(_clean_path(a) for a in values.get("aliases", ())),
