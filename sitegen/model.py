@@ -137,6 +137,8 @@ class Post:
     """Minutes it takes to read, shown beside the diary line; 0 when the site shows none."""
     toc: tuple[Heading, ...] = ()
     """The table of contents shown at the top; empty when the post shows none."""
+    series: str = ""
+    """The name of the series the post is part of; empty for none."""
     refs: tuple[Ref, ...] = ()
     files: tuple[SourceFile, ...] = ()
     """Bundle files published beside the page."""
@@ -173,6 +175,16 @@ class Tag:
     slug: str
     posts: tuple[int, ...]
     """Indexes into Site.posts, newest first."""
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """Posts that belong together in order, named by `series = "..."` in their front matter."""
+
+    name: str
+    slug: str
+    posts: tuple[int, ...]
+    """Indexes into Site.posts, oldest first: part 1 is the first written."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,6 +56,7 @@ _KEYS: dict[str, dict[str, str]] = {
         "episode_type": "str",
         "explicit": "bool",
         "guests": "list",
+        "series": "str",
     },
     "page": {**_COMMON, "nav": "bool", "weight": "int"},
 }
@@ -222,6 +223,7 @@ def parse_document(
             else 0
         ),
         toc=toc if values.get("toc", wanted) else (),
+        series=values.get("series", "").strip(),
         refs=tuple(Ref(target, line) for target, line in refs),
         files=document.bundle,
         aliases=tuple(_clean_path(a) for a in values.get("aliases", ())),
