@@ -177,8 +177,8 @@ def parse_document(
     cleaned += rendered.cleaned
     description = values.get("description", "").strip()
     first = _FIRST_PARAGRAPH.search(html)
-    text = first.group(1) if first else plain_headings(plain_code(html))
-    summary = shorten(description or plain_text(_FOOTNOTE_REF.sub("", text)))
+    lead = first.group(1) if first else plain_headings(plain_code(html))
+    summary = shorten(description or plain_text(_FOOTNOTE_REF.sub("", lead)))
     toc = outline(rendered.headings)
     count = sum(1 + len(heading.children) for heading in toc)
     wanted = writing.toc_min_headings is not None and count >= writing.toc_min_headings
