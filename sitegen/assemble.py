@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from .config import Config
 from .errors import BuildErrors, ContentError, SitegenError
 from .model import Notice, Post, Site, Tag, Uses, Year
+from .related import gather_series, relate
 from .text import slugify
 
 
@@ -61,6 +62,8 @@ def assemble(
         tags=tags,
         years=years,
         earlier_same_day=_earlier_same_day(posts, by_day.values()),
+        series=gather_series(posts),
+        related=relate(posts) if config.writing.related else {},
         urls=urls,
         skipped_drafts=skipped_drafts,
         skipped_future=skipped_future,

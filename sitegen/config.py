@@ -129,6 +129,8 @@ class Writing:
     """A post shows how many minutes it takes to read."""
     words_per_minute: int = 200
     """The reading speed reading times are counted with."""
+    related: bool = True
+    """Under each post, up to three entries that share its tags or its place."""
 
 
 @dataclass(frozen=True, slots=True)

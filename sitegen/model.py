@@ -303,6 +303,10 @@ class Site:
     """Content key (posts/x.md) -> URL path, for every parsed document."""
     earlier_same_day: dict[int, tuple[int, ...]] = field(default_factory=dict)
     """Index into posts -> the posts of the same calendar day in earlier years, newest first."""
+    series: tuple[Series, ...] = ()
+    """Sorted by slug."""
+    related: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    """Index into posts -> up to three related posts, the most related first."""
     skipped_drafts: int = 0
     skipped_future: int = 0
     warnings: tuple[Notice, ...] = ()

@@ -131,6 +131,8 @@ def parse_document(
     if not slug:
         fail("slug", 'cannot make a URL slug from the title or file name; set slug = "..."')
     url = _url(values, document.kind, slug, date, config, fail)
+    if values.get("series", "").strip() and not slugify(values["series"]):
+        fail("series", "the series name has no letter or digit to name its page")
 
     notices: list[Notice] = []
     body, body_line = fm.body, fm.body_line

@@ -86,6 +86,7 @@ heading_links = true             # a link to each heading, shown on hover and fo
 # toc_min_headings = 4           # a table of contents from this many headings (or toc = true)
 reading_time = true              # "4 min read" beside the diary line
 words_per_minute = 200
+related = true                   # up to three related entries under each post
 
 # Other hosts the pages may load files from (say, a video host you embed). None by
 # default: then no page makes a browser contact another host, and the build fails
