@@ -186,6 +186,11 @@ class Series:
     posts: tuple[int, ...]
     """Indexes into Site.posts, oldest first: part 1 is the first written."""
 
+    @property
+    def url(self) -> str:
+        """The series' own page, listing its parts in order."""
+        return f"series/{self.slug}/"
+
 
 @dataclass(frozen=True, slots=True)
 class Year:
@@ -318,6 +323,10 @@ class Site:
 
     def older(self, index: int) -> Post | None:
         return self.posts[index + 1] if index + 1 < len(self.posts) else None
+
+    def series_of(self, index: int) -> Series | None:
+        """The series posts[index] is part of, if any."""
+        return next((s for s in self.series if index in s.posts), None)
 
     def on_this_day(self, index: int) -> tuple[Post, ...]:
         """Posts written on the same calendar day as posts[index] in earlier years, newest first."""

@@ -64,6 +64,16 @@ class Listing:
     """The listing's own feed (a tag's), for autodiscovery."""
 
 
+@dataclass(frozen=True, slots=True)
+class SeriesPlace:
+    """A post's place in its series: "part 2 of 4", with every part in order."""
+
+    name: str
+    url: str
+    number: int
+    parts: tuple[Post, ...]
+
+
 class Plan:
     """Every output of the site as a job with its content key.
 
@@ -327,12 +337,26 @@ class _Renderer:
             neighbours = (site.newer(index), site.older(index))
             on_this_day = site.on_this_day(index)
             episode = self.episodes.by_post.get(post.key)
+            series = site.series_of(index)
+            place = None
+            if series is not None:
+                parts = tuple(site.posts[i] for i in series.posts)
+                place = SeriesPlace(series.name, series.url, series.posts.index(index) + 1, parts)
+            related = tuple(site.posts[i] for i in site.related.get(index, ()))
             key = digest(
                 self.base_key,
                 post.digest,
                 *(self.metas[n.key] for n in neighbours if n),
                 "on this day",
                 *(self.metas[p.key] for p in on_this_day),
+                "series",
+                *(
+                    (place.name, place.url, *(self.metas[p.key] for p in place.parts))
+                    if place
+                    else ()
+                ),
+                "related",
+                *(self.metas[p.key] for p in related),
                 *(site.urls.get(r.target, "") for r in post.refs),
                 *self._picture_keys(post),
                 episode.digest if episode else "",
@@ -348,6 +372,8 @@ class _Renderer:
                 on_this_day=on_this_day,
                 page_url=post.url,
                 episode=episode,
+                series=place,
+                related=related,
             )
         for page in site.pages:
             key = digest(
@@ -372,6 +398,9 @@ class _Renderer:
         for year in site.years:
             posts = tuple(site.posts[i] for i in year.posts)
             yield from self._listings("year", str(year.year), f"{year.year}/", posts)
+        for series in site.series:
+            posts = tuple(site.posts[i] for i in series.posts)
+            yield from self._listings("series", series.name, series.url, posts)
         if self.dreams:
             # The page shows each dream whole, besides what listings show of its post.
             key = digest(self.base_key, *(self.metas[p.key] + p.dream for p in self.dreams))

@@ -39,6 +39,8 @@ def sitemap_entries(site: Site, dreams_url: str, transparency_url: str) -> list[
             entries.append(Entry(f"tags/{tag.slug}/", _newest(site.posts[i] for i in tag.posts)))
     for year in site.years:
         entries.append(Entry(f"{year.year}/", _newest(site.posts[i] for i in year.posts)))
+    for series in site.series:
+        entries.append(Entry(series.url, _newest(site.posts[i] for i in series.posts)))
     if site.uses is not None:
         entries.append(Entry("uses/"))
     entries.append(Entry(transparency_url))

@@ -1,7 +1,7 @@
 """A site holding one post of every shape sitegen knows, for the quality gates and Lighthouse.
 
 Footnotes, a long code line, a table, coloured code with numbered and marked lines, code in
-a language nobody knows, headings with links to themselves and a table of contents, a quotation, a photo alone, a cover, a gallery, an
+a language nobody knows, headings with links to themselves and a table of contents, a series of two, a quotation, a photo alone, a cover, a gallery, an
 MP3 episode with transcript and chapters, an M4A episode, a dream, a video card, a long
 German compound word, posts with and without a description, tags spread over several
 pages, a page, the uses page; and a site.toml without a description.
@@ -163,6 +163,7 @@ presses = {"Stockpresse": 1, "Spindelpresse": 2, "Kniehebelpresse": 1}; print(su
 """,
             location="Leipzig",
             tags=["Werkstatt", "Werkzeug"],
+            series="Pressen & Zuschnitt",
         ),
         "content/posts/2024-01-05-zuschnitt.md": _post(
             "Zuschnitt, gerechnet",
@@ -201,6 +202,7 @@ SCHNEIDE 13 STREIFEN
 """,
             toc=True,
             tags=["Werkstatt"],
+            series="Pressen & Zuschnitt",
         ),
         "content/posts/2024-01-09-der-hof/index.md": _post(
             "Der Hof",
