@@ -9,9 +9,10 @@ from collections.abc import Iterable
 
 from .config import Config
 from .errors import BuildErrors, ContentError, SitegenError
-from .model import Notice, Post, Site, Tag, Uses, Year
+from .model import Notice, Post, Site, Tag, Year
 from .related import gather_series, relate
 from .text import slugify
+from .usage import Uses
 
 
 def assemble(

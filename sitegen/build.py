@@ -9,7 +9,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from . import __version__, audit, output, stamp
@@ -19,6 +19,7 @@ from .config import Config, load_config
 from .discover import discover
 from .errors import BuildErrors, SitegenError
 from .images import keep_cache, make_images, plan_images
+from .inputs import Prints, versions
 from .markdown import Typography
 from .model import Document, Notice, Post
 from .parallel import parallel_map
@@ -43,6 +44,8 @@ class BuildOptions:
     base_url: str | None = None
     now: dt.datetime | None = None
     """Posts dated after this wait; defaults to SOURCE_DATE_EPOCH or the clock."""
+    force: bool = False
+    """Replace the contents of an --out folder that sitegen did not make."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +93,7 @@ def build(options: BuildOptions) -> BuildReport:
     config = load_config(site_dir, options.base_url)
     out_dir = (options.out_dir or site_dir / "output").resolve()
     _check_out_dir(out_dir, site_dir)
+    output.claim(out_dir, options.force, explicit=options.out_dir is not None)
     theme = load_theme(config)
     now = options.now or build_time()
     today = now.astimezone(config.zone).date() if config.zone else now.date()
@@ -123,11 +127,13 @@ def build(options: BuildOptions) -> BuildReport:
     )
     cache = ParseCache(
         site_dir / CACHE_DIR / "parsed.sqlite",
-        digest(code_digest(), repr(config), repr(typography)),
+        # Where the site is does not change what its documents parse to.
+        digest(code_digest(), versions(), repr(replace(config, site_dir=Path())), repr(typography)),
     )
     try:
         documents, parsed = _parse_all(inventory.documents, config, typography, cache)
         cache.save({d.source.rel for d in inventory.documents})
+        prints = Prints(cache.prints)
     finally:
         cache.close()
 
@@ -136,7 +142,7 @@ def build(options: BuildOptions) -> BuildReport:
     episodes = plan_episodes(site)
     images = plan_images(site, site_dir / CACHE_DIR / "images")
     make_images(images, progress=_progress_bar("images") if sys.stderr.isatty() else None)
-    planned = Plan(site, theme, inventory, images.pictures, episodes)
+    planned = Plan(site, theme, inventory, images.pictures, episodes, prints)
     jobs = sorted([*planned.jobs, *images.jobs], key=lambda j: j.output)
     output.check_plan(jobs)
     manifest = site_dir / CACHE_DIR / f"outputs-{digest(str(out_dir), code_digest())}.json"

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
+import sqlite3
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, audit
-from .build import BuildOptions, build
-from .config import load_config
+from . import __version__
 from .errors import BuildErrors, SitegenError, display_path
-from .links import built_base_url, check_links
 from .wordpress.diary import DREAM_PHRASES
 
-# The commands other than `build` import what they need when they run: a build
-# should not pay for loading the feed reader, the web server or the importer.
+# Every command imports what it needs when it runs: a build should not pay for loading
+# the feed reader, the web server or the importer, and a Ctrl-C while the build's own
+# modules load (a second on a busy machine) must still end in one line, not a traceback.
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -24,6 +25,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    stopped: list[int] = []
+
+    def stop(signum: int, _frame: object) -> None:
+        # SIGTERM ends the build as Ctrl-C does: staging removed, workers ended, output whole.
+        stopped.append(signum)
+        raise KeyboardInterrupt
+
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, stop) if main_thread else None
+    previous_int = signal.getsignal(signal.SIGINT)
     try:
         return int(args.run(args))
     except SitegenError as e:
@@ -32,27 +43,60 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as e:
+        if main_thread:  # one signal is enough: a second one, still pending, must not raise here
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signum = stopped[0] if stopped else getattr(e, "signum", signal.SIGINT)
+        print("interrupted" if signum == signal.SIGINT else "stopped", file=sys.stderr)
+        return 128 + signum
+    except OSError as e:
+        where = display_path(e.filename) if e.filename else "error"
+        print(f"{where}: {e.strerror or e}", file=sys.stderr)
+        return 1
+    except sqlite3.Error as e:
+        from .build import CACHE_DIR
+
+        print(f"{CACHE_DIR}: the cache is damaged ({e}): delete the folder", file=sys.stderr)
+        return 1
+    except RecursionError:
+        print("error: input nested too deep to read", file=sys.stderr)
+        return 1
+    except ValueError as e:  # the stages name the file for every case known; the rest, briefly
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
+            signal.signal(signal.SIGINT, previous_int)
 
 
 def _build(args: argparse.Namespace) -> int:
+    from .build import BuildOptions, build
+
     report = build(
         BuildOptions(
-            site_dir=args.site, out_dir=args.out, drafts=args.drafts, base_url=args.base_url
+            site_dir=args.site,
+            out_dir=args.out,
+            drafts=args.drafts,
+            base_url=args.base_url,
+            force=args.force,
         )
     )
     for notice in report.warnings:
         print(notice, file=sys.stderr)
     if args.base_url is None:
+        from .config import load_config
+
         _warn_placeholder(load_config(args.site.resolve()).base_url)
     print(report.summary())
     return 0
 
 
 def _check(args: argparse.Namespace) -> int:
-    from . import feedcheck
+    from . import audit, feedcheck
+    from .config import load_config
+    from .links import built_base_url, check_links
 
     out_dir = args.out or args.site / "output"
     if not (out_dir / "index.html").is_file():
@@ -143,6 +187,7 @@ def _import_wordpress(args: argparse.Namespace) -> int:
             comments=not args.no_comments,
             force=args.force,
             dream_phrases=tuple(args.dream_phrase or DREAM_PHRASES),
+            keep_metadata=args.keep_metadata,
         ),
         progress,
     )
@@ -171,6 +216,11 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         metavar="DIR",
         help="where to write the site (default: SITE/output)",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="build into an --out folder that holds files sitegen did not write, replacing them",
     )
     p.add_argument("--drafts", action="store_true", help="include posts marked draft = true")
     p.add_argument(
@@ -296,6 +346,12 @@ def _import_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
     w.add_argument("--no-comments", action="store_true", help="leave the comments behind")
     w.add_argument(
         "--force", action="store_true", help="overwrite files edited since the last import"
+    )
+    w.add_argument(
+        "--keep-metadata",
+        action="store_true",
+        help="copy images with their location (GPS), camera serials and comments "
+        "(removed by default)",
     )
     w.add_argument(
         "--dream-phrase",

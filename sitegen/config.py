@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import babel
 
 from .errors import ConfigError, display_path
+from .paths import permalink_problems
 from .text import toml_problem
 
 SITE_FILE = "site.toml"
@@ -191,7 +192,6 @@ class Config:
         return zoneinfo.ZoneInfo(self.timezone) if self.timezone else None
 
 
-_PERMALINK_FIELDS = {"year", "month", "day", "slug"}
 _HOST = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
 
 
@@ -231,6 +231,9 @@ def _check(values: dict[str, Any], problems: list[str]) -> None:
         problems.append("base_url: must be an absolute http(s) URL, like https://example.org/blog/")
     elif base.query or base.fragment:
         problems.append("base_url: must not carry a query or fragment")
+    elif base.username is not None or base.password is not None:
+        # It would be printed into every page and feed.
+        problems.append("base_url: must not carry a user name or password (user:secret@)")
     if values.get("timezone"):
         try:
             zoneinfo.ZoneInfo(values["timezone"])
@@ -238,18 +241,16 @@ def _check(values: dict[str, Any], problems: list[str]) -> None:
             problems.append(
                 f"timezone: unknown time zone {values['timezone']!r} (try 'Europe/Berlin')"
             )
-    permalink = values.get("permalink", "/{year}/{month}/{day}/{slug}/")
-    used = set(re.findall(r"{(\w+)}", permalink))
-    if not permalink.startswith("/") or not permalink.endswith("/"):
-        problems.append("permalink: must start and end with '/'")
-    if used - _PERMALINK_FIELDS:
-        unknown = ", ".join(sorted(used - _PERMALINK_FIELDS))
-        problems.append(f"permalink: unknown field {unknown} (use year, month, day, slug)")
-    if "slug" not in used:
-        problems.append("permalink: must contain {slug}")
+    for problem in permalink_problems(values.get("permalink", "/{year}/{month}/{day}/{slug}/")):
+        problems.append(f"permalink: {problem}")
     if values.get("paginate", 10) < 1:
         problems.append("paginate: must be a positive integer")
     images = values.get("images")
+    if images is not None and not images.widths:
+        problems.append("images.widths: must list at least one width, like [480, 960]")
+    for i, width in enumerate(images.widths if images else ()):
+        if not 16 <= width <= 10000:
+            problems.append(f"images.widths[{i}]: must be a width from 16 to 10000 pixels")
     for i, name in enumerate(images.formats if images else ()):
         if name not in ("avif", "webp"):
             problems.append(f"images.formats[{i}]: must be 'avif' or 'webp', not {name!r}")

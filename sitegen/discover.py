@@ -6,8 +6,9 @@ import os
 from pathlib import Path
 
 from .config import Config
-from .errors import ContentError
+from .errors import ContentError, display_path
 from .model import Document, Inventory, Kind, SourceFile
+from .paths import check_inside
 
 MARKDOWN = {".md", ".markdown"}
 _FOLDERS: tuple[tuple[str, Kind], ...] = (("posts", "post"), ("pages", "page"))
@@ -18,21 +19,25 @@ def discover(config: Config) -> Inventory:
     content = config.content_dir
     if not content.is_dir():
         raise ContentError("no content/ folder: posts go in content/posts/", config.site_dir)
+    # Links may point anywhere inside the site (content/ may itself be one), never out of it.
+    roots = tuple({Path(os.path.realpath(p)) for p in (config.site_dir, content)})
     documents: list[Document] = []
     for folder, kind in _FOLDERS:
-        documents.extend(_documents(content, content / folder, kind))
-    static = tuple(_walk(content / "static", content / "static"))
+        documents.extend(_documents(content, content / folder, kind, roots))
+    static = tuple(_walk(content / "static", content / "static", roots))
     return Inventory(tuple(sorted(documents, key=lambda d: d.source.rel)), static)
 
 
-def _documents(content: Path, folder: Path, kind: Kind) -> list[Document]:
+def _documents(content: Path, folder: Path, kind: Kind, roots: tuple[Path, ...]) -> list[Document]:
     found: list[Document] = []
     bundles: list[Path] = []
     for entry in sorted(_scandir(folder), key=lambda e: e.name):
         if _hidden(entry.name):
             continue
         path = Path(entry.path)
-        if entry.is_dir():
+        _check_name(path)
+        check_inside(path, roots)
+        if entry.is_dir(follow_symlinks=False):
             bundles.append(path)
         elif path.suffix.lower() in MARKDOWN:
             found.append(Document(_source(path, content, entry.stat()), kind))
@@ -42,9 +47,9 @@ def _documents(content: Path, folder: Path, kind: Kind) -> list[Document]:
         )
         if index is None:
             # A folder without index.md only groups documents (posts/2013/...).
-            found.extend(_documents(content, bundle, kind))
+            found.extend(_documents(content, bundle, kind, roots))
             continue
-        files = tuple(f for f in _walk(bundle, content) if f.path != index)
+        files = tuple(f for f in _walk(bundle, content, roots) if f.path != index)
         markdown = [f for f in files if f.path.suffix.lower() in MARKDOWN]
         if markdown:
             raise ContentError(
@@ -55,15 +60,32 @@ def _documents(content: Path, folder: Path, kind: Kind) -> list[Document]:
     return found
 
 
-def _walk(folder: Path, relative_to: Path) -> list[SourceFile]:
+def _walk(folder: Path, relative_to: Path, roots: tuple[Path, ...]) -> list[SourceFile]:
     files: list[SourceFile] = []
     for root, dirs, names in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not _hidden(d))
+        for name in dirs:
+            _check_name(Path(root, name))
+            check_inside(Path(root, name), roots)  # os.walk lists a linked folder, never enters
         for name in sorted(names):
             if not _hidden(name):
                 path = Path(root, name)
-                files.append(_source(path, relative_to, path.stat()))
+                _check_name(path)
+                check_inside(path, roots)
+                try:
+                    files.append(_source(path, relative_to, path.stat()))
+                except OSError as e:
+                    raise ContentError(f"cannot read: {e.strerror}", display_path(path)) from None
     return files
+
+
+def _check_name(path: Path) -> None:
+    """Refuse a file name that is not UTF-8: it could become no address and no page."""
+    try:
+        path.name.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = os.fsencode(path).decode("utf-8", errors="backslashreplace")
+        raise ContentError("the file name is not UTF-8 text: rename it", shown) from None
 
 
 def _source(path: Path, relative_to: Path, st: os.stat_result) -> SourceFile:

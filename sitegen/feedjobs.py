@@ -1,13 +1,12 @@
-"""Plan the feeds as jobs: the site's, each tag's and the podcast's, keyed by what they show."""
+"""Plan the feeds as jobs: the site's, each tag's and the podcast's, keyed by the print of each."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
 from urllib.parse import urljoin
 
-from .config import Config, Voice
+from .config import Voice
 from .feedhtml import absolute_urls, sanitize
 from .feeds import (
     PODCAST_FEED,
@@ -19,62 +18,45 @@ from .feeds import (
     json_feed,
     rss,
 )
+from .inputs import FeedItem, Prints
 from .model import Episode, Episodes, Job, Post, Site
 from .podcastfeed import Show, podcast
-from .text import digest
-
-
-class Pages(Protocol):
-    """What the feeds need of the page renderer."""
-
-    def abs_url(self, path: str = "") -> str: ...
-
-    def translate(self, key: str, **values: Any) -> str: ...
-
-    def feed_body(self, post: Post) -> str:
-        """The post as its page shows it (cover, dream, text), URLs relative to the site."""
-        ...
-
-    def item_key(self, post: Post) -> str:
-        """Changes when anything a feed shows of the post does."""
-        ...
+from .templating import Templates
 
 
 @dataclass(frozen=True, slots=True)
-class FeedLink:
-    """A feed as a page's head announces it."""
+class Feed:
+    """Everything one feed shows: its channel and its items."""
 
-    type: str
+    output: str
     title: str
-    url: str
+    description: str
+    home: str
+    """The page the feed belongs to, below the site root."""
+    items: tuple[FeedItem, ...]
+    podcast: tuple[str, str] | None = None
+    """The podcast's guid and artwork, for the podcast feed."""
 
 
-def feed_links(config: Config) -> list[FeedLink]:
-    """The site's feeds, announced in every page's head."""
-    title = config.title
-    links = [
-        FeedLink("application/rss+xml", f"{title} (RSS)", "feed.xml"),
-        FeedLink("application/atom+xml", f"{title} (Atom)", "atom.xml"),
-        FeedLink("application/feed+json", f"{title} (JSON Feed)", "feed.json"),
-    ]
-    if config.podcast is not None:
-        name = config.podcast.title or title
-        links.append(FeedLink("application/rss+xml", f"{name} (Podcast)", PODCAST_FEED))
-    return links
+class Feeds:
+    """Every feed of the site as a job keyed by the print of its `Feed`."""
 
-
-def plan_feeds(site: Site, episodes: Episodes, pages: Pages, key: str) -> Iterator[Job]:
-    """Every feed of the site as a job; `key` covers what all of them show of the site."""
-    return _Planner(site, episodes, pages, key).jobs()
-
-
-class _Planner:
-    def __init__(self, site: Site, episodes: Episodes, pages: Pages, key: str) -> None:
+    def __init__(
+        self,
+        site: Site,
+        episodes: Episodes,
+        templates: Templates,
+        item: Callable[[Post, bool], FeedItem],
+        prints: Prints,
+    ) -> None:
         self.site = site
         self.config = site.config
         self.episodes = episodes
-        self.pages = pages
-        self.key = key
+        self.templates = templates
+        self.item = item
+        self.prints = prints
+        self.bodies: dict[str, str] = {}
+        """A post's feed body, kept: it stands in the site's feed and in its tags' feeds."""
 
     def jobs(self) -> Iterator[Job]:
         config = self.config
@@ -82,53 +64,49 @@ class _Planner:
         posts = self.site.posts[:count]
         title, description = config.title, config.description
         for output, write in (("feed.xml", rss), ("atom.xml", atom), ("feed.json", json_feed)):
-            yield self._feed(output, write, title, description, "", posts)
+            yield self._feed(Feed(output, title, description, "", self._items(posts)), write)
         if config.feeds.tags:
             for tag in self.site.tags:
                 tagged = tuple(self.site.posts[i] for i in tag.posts[:count])
-                tag_title = f"{title} · {self.pages.translate('tag_title', name=tag.name)}"
+                tag_title = f"{title} · {self.templates.translate('tag_title', name=tag.name)}"
                 home = f"tags/{tag.slug}/"
-                yield self._feed(f"{home}feed.xml", rss, tag_title, description, home, tagged)
+                feed = Feed(f"{home}feed.xml", tag_title, description, home, self._items(tagged))
+                yield self._feed(feed, rss)
         if config.podcast is not None:
             yield self._podcast()
 
-    def _feed(
-        self,
-        output: str,
-        write: Callable[[Channel], bytes],
-        title: str,
-        description: str,
-        home: str,
-        posts: Sequence[Post],
-    ) -> Job:
-        # A feed changes only when what it shows of its posts does.
-        key = digest(self.key, output, title, home, *(self._item_key(p) for p in posts))
+    def _items(self, posts: Sequence[Post]) -> tuple[FeedItem, ...]:
+        return tuple(self.item(p, self.config.feeds.full_content) for p in posts)
 
+    def _feed(self, feed: Feed, write: Callable[[Channel], bytes]) -> Job:
         def produce() -> bytes:
-            return write(self._channel(output, title, description, home, posts))
+            return write(self._channel(feed))
 
-        return Job(output, key, produce, "feeds")
+        return Job(feed.output, self.prints.of(feed), produce, "feeds")
 
     def _podcast(self) -> Job:
         show = self.config.podcast
         assert show is not None
         posts = [p for p in self.site.posts if p.key in self.episodes.by_post]
-        title = show.title or self.config.title
-        description = show.description or self.config.description
-        key = digest(self.key, PODCAST_FEED, repr(self.episodes.guid), self.episodes.artwork)
-        key = digest(key, *(self._item_key(p) for p in posts))
+        feed = Feed(
+            PODCAST_FEED,
+            show.title or self.config.title,
+            show.description or self.config.description,
+            "",
+            self._items(posts),
+            (self.episodes.guid, self.episodes.artwork),
+        )
 
         def produce() -> bytes:
-            channel = self._channel(PODCAST_FEED, title, description, "", posts, episodes=True)
-            return podcast(channel, self._show())
+            return podcast(self._channel(feed, episodes=True), self._show(feed))
 
-        return Job(PODCAST_FEED, key, produce, "[podcast] in site.toml")
+        return Job(PODCAST_FEED, self.prints.of(feed), produce, "[podcast] in site.toml")
 
-    def _show(self) -> Show:
+    def _show(self, feed: Feed) -> Show:
         show = self.config.podcast
         assert show is not None
         return Show(
-            image=self.pages.abs_url(self.episodes.artwork),
+            image=self.templates.abs_url(self.episodes.artwork),
             category=show.category,
             subcategory=show.subcategory,
             explicit=show.explicit,
@@ -142,13 +120,13 @@ class _Planner:
             if show.funding
             else None,
             persons=self._persons(),
-            copyright=show.copyright or self._copyright(),
+            copyright=show.copyright or self._copyright(feed),
         )
 
     def _persons(self) -> tuple[Voice, ...]:
         """The podcast's persons, their pages and pictures as absolute URLs."""
         assert self.config.podcast is not None
-        home = self.pages.abs_url()
+        home = self.templates.abs_url()
         return tuple(
             replace(
                 v,
@@ -158,49 +136,43 @@ class _Planner:
             for v in self.config.podcast.persons
         )
 
-    def _copyright(self) -> str:
+    def _copyright(self, feed: Feed) -> str:
         """The copyright line site.toml leaves out: "© 2024–2026 Jana", the episodes' years."""
         show = self.config.podcast
         assert show is not None
-        years = sorted(p.date.year for p in self.site.posts if p.key in self.episodes.by_post)
+        years = sorted(i.post.date.year for i in feed.items)
         span = f"{years[0]}–{years[-1]}" if years else ""
         span = span.removesuffix(f"–{years[0]}") if years else ""
         who = show.author or self.config.author.name or show.owner.name
         return " ".join(part for part in ("©", span, who) if part)
 
-    def _channel(
-        self,
-        output: str,
-        title: str,
-        description: str,
-        home: str,
-        posts: Sequence[Post],
-        episodes: bool = False,
-    ) -> Channel:
+    def _channel(self, feed: Feed, episodes: bool = False) -> Channel:
         return Channel(
-            title=title,
-            description=description,
-            home_url=self.pages.abs_url(home),
-            feed_url=self.pages.abs_url(output),
+            title=feed.title,
+            description=feed.description,
+            home_url=self.templates.abs_url(feed.home),
+            feed_url=self.templates.abs_url(feed.output),
             language=self.config.language,
             author_name=self.config.author.name,
             author_email=self.config.author.email,
             generator="sitegen",
-            items=tuple(self._item(p, episodes) for p in posts),
+            items=tuple(self._item(i, episodes) for i in feed.items),
         )
 
-    def _item_key(self, post: Post) -> str:
-        episode = self.episodes.by_post.get(post.key)
-        return digest(self.pages.item_key(post), episode.digest if episode else "")
+    def _body(self, item: FeedItem) -> str:
+        """The post as its page shows it: diary line, dream, cover and text."""
+        post = item.post
+        if post.key not in self.bodies:
+            made = self.templates.render("partials/feed_item.html", post.source, item)
+            self.bodies[post.key] = made.decode("utf-8")
+        return self.bodies[post.key]
 
-    def _item(self, post: Post, episodes: bool) -> Item:
+    def _item(self, item: FeedItem, episodes: bool) -> Item:
         """The post as a feed item; in the podcast, with the episode's own guid and tags."""
-        url = self.pages.abs_url(post.url)
-        body = ""
-        if self.config.feeds.full_content:
-            # Readers show this HTML without any CSP: only what the allowlist knows stays.
-            body = sanitize(absolute_urls(self.pages.feed_body(post), url))
-        episode = self.episodes.by_post.get(post.key)
+        post, episode = item.post, item.episode
+        url = self.templates.abs_url(post.url)
+        # Readers show this HTML without any CSP: only what the allowlist knows stays.
+        body = sanitize(absolute_urls(self._body(item), url)) if item.body else ""
         return Item(
             # The id an old blog gave the post stays, in every feed (README: guid is kept).
             id=episode.guid if episode and episodes else post.guid or url,
@@ -216,24 +188,24 @@ class _Planner:
         )
 
     def _enclosure(self, episode: Episode) -> Enclosure:
-        url = self.pages.abs_url(episode.audio)
+        url = self.templates.abs_url(episode.audio)
         return Enclosure(url, episode.size, episode.mime, episode.duration)
 
     def _episode_tags(self, post: Post, episode: Episode) -> EpisodeTags:
+        transcript = episode.transcript
         show = self.config.podcast
         assert show is not None
-        transcript = episode.transcript
         return EpisodeTags(
             duration=episode.duration,
             episode=post.episode,
             season=post.season,
-            transcript=(self.pages.abs_url(transcript.output), transcript.mime)
+            transcript=(self.templates.abs_url(transcript.output), transcript.mime)
             if transcript
             else None,
-            chapters=self.pages.abs_url(episode.chapters.output) if episode.chapters else "",
+            chapters=self.templates.abs_url(episode.chapters.output) if episode.chapters else "",
             type=post.episode_type,
             explicit=show.explicit if post.explicit is None else post.explicit,
-            image=self.pages.abs_url(self.episodes.artwork),
+            image=self.templates.abs_url(self.episodes.artwork),
             author=show.author or self.config.author.name or show.owner.name,
             persons=self._persons() + tuple(Voice(name, "guest") for name in post.guests),
         )

@@ -2,8 +2,8 @@
 
 A variant's file name carries a digest of its source's bytes and of its operation
 (width, format, encoder settings), so a file of that name in the cache is a fresh
-one. Sources are identified by a small JSON index (path, size, mtime -> digest and
-dimensions): stat first, hash second, decode only what the cache lacks. The cache
+one. Sources are identified by a small JSON index (path, size, mtime, inode, ctime ->
+digest and dimensions): stat first, hash second, decode only what the cache lacks. The cache
 (SITE/.sitegen-cache/images/) holds exactly the variants of the last successful
 build; it can be kept between CI runs, where the checkout's new mtimes only cost a
 re-hash of each source, never a decode.
@@ -33,6 +33,7 @@ from .errors import BuildErrors, ContentError, SitegenError, display_path
 from .imageclean import MAX_DECODE_BYTES, decode_too_big
 from .markdown import IMAGE_EXTENSIONS
 from .model import ImageRef, Job, Picture, Pictures, Post, Site, Variant
+from .parallel import quiet_worker
 from .text import digest, slugify
 
 MAX_PIXELS = 2**28
@@ -258,10 +259,12 @@ def _identify(path: Path, key: str, index: dict[str, Any], used: dict[str, Any])
     """The source's digest and dimensions: from the index when its stat is unchanged."""
     global opened
     st = path.stat()
-    stamp = [st.st_size, st.st_mtime_ns]
+    # A file replaced by another of the same size and mtime (cp -p, a checkout) still gets a
+    # new inode or ctime: ctime cannot be set back by any tool, so the stat key catches it.
+    stamp = [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
     entry = index["files"].get(key)
-    if entry and entry[:2] == stamp:
-        source_digest = entry[2]
+    if isinstance(entry, list) and len(entry) == 5 and entry[:4] == stamp:
+        source_digest = entry[4]
     else:
         with path.open("rb") as f:
             source_digest = hashlib.file_digest(f, "blake2b").hexdigest()[:32]
@@ -343,7 +346,9 @@ def _run(tasks: tuple[Task, ...], cache_dir: str) -> Iterator[tuple[Task, str | 
     # A forked child would inherit the locks of other threads (the dev server's): spawn then.
     method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
     context = multiprocessing.get_context(method)
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with concurrent.futures.ProcessPoolExecutor(
+        workers, mp_context=context, initializer=quiet_worker
+    ) as pool:
         futures = {
             pool.submit(make_variants, task.path, task.operations, cache_dir): task
             for task in tasks
@@ -352,6 +357,9 @@ def _run(tasks: tuple[Task, ...], cache_dir: str) -> Iterator[tuple[Task, str | 
             for future in concurrent.futures.as_completed(futures):
                 yield futures[future], future.result()
         except BaseException:
+            # Ctrl-C: do not wait for large images to finish; end the workers now.
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
             pool.shutdown(cancel_futures=True)
             raise
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 from babel.core import get_global
 
 from .config import Config
-from .model import Pictures, Post
+from .model import Post
 from .text import shorten
 
 THEME_PREVIEW = "assets/preview.png"
@@ -38,22 +37,6 @@ def listed(names: Iterable[str]) -> str:
     return shorten(", ".join(names), 150)
 
 
-@dataclass(frozen=True, slots=True)
-class Previews:
-    """The preview image (og:image) of every page."""
-
-    config: Config
-    pictures: Pictures
-    abs_url: Callable[[str], str]
-
-    def image(self, post: Post | None = None) -> str:
-        """The absolute URL of a page's preview: its cover, its first photo, else the site's."""
-        refs = (*([post.cover] if post.cover else []), *post.images) if post else ()
-        for ref in refs:
-            if (picture := self.pictures.by_source.get(ref.target)) is not None:
-                return self.abs_url(picture.largest.output)
-        return self.abs_url(self.site_image())
-
-    def site_image(self) -> str:
-        """The site's preview image below the output root: site.toml's `image`, or the theme's."""
-        return self.config.image.strip("/") or THEME_PREVIEW
+def site_image(config: Config) -> str:
+    """The site's preview image below the output root: site.toml's `image`, or the theme's."""
+    return config.image.strip("/") or THEME_PREVIEW

@@ -1,57 +1,62 @@
-"""Write planned jobs into the output folder: only what changed, atomically, pruning the rest.
+"""Write planned jobs into the output folder: the one gate for every output path.
 
-Stale jobs are produced first (in parallel) into a staging folder beside the output;
-only when every job has succeeded (and the audit has passed) are the staged files moved
-into place, so a failed build leaves the previous output as it was. A second round of
-jobs, made from what the first round staged, may join the same staging folder.
+Nothing else opens an output path for writing, replaces or removes one. A build makes a
+complete new tree in a staging folder beside the output: changed files are written,
+unchanged ones hard-linked from the old tree (so their bytes, inode and mtime stay, and
+the dev server reloads only what changed). Only when every job has succeeded and the
+audit has passed does the new tree take the old one's place, in one step (see `swap`),
+so a failed, interrupted or killed build leaves the old tree or the new one, never a mix.
+A second round of jobs, made from what the first round staged, may join the same tree.
 """
 
 from __future__ import annotations
 
+import bisect
 import contextlib
+import errno
 import json
 import logging
 import os
 import shutil
-import tempfile
-from collections.abc import Iterator
+import stat
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import SitegenError
+from . import swap
+from .errors import SitegenError, display_path
 from .model import Job
 from .parallel import parallel_map
+from .paths import output_problem
 
 log = logging.getLogger(__name__)
 
-_MANIFEST_VERSION = 1
+_MANIFEST_VERSION = 2
 
 
 @dataclass(frozen=True, slots=True)
 class Staged:
-    """Jobs produced this build, waiting in the staging folder to be moved into place."""
+    """Jobs produced this build, waiting in the staging folder to be swapped in."""
 
     folder: Path
     """Mirrors the output folder's layout."""
     out_dir: Path
     files: tuple[str, ...]
-    """Outputs whose bytes changed, sorted."""
+    """Outputs whose bytes changed (or are new), sorted; written into the staging folder."""
     ran: frozenset[str]
     """Outputs whose job ran this build (their key changed or their file was missing)."""
-    total: int
-    """How many jobs the staged rounds hold."""
     previous: dict[str, str]
     """Output -> key, as the last build into this folder left them; empty when unknown."""
-
-    @property
-    def complete(self) -> bool:
-        """Every output is staged: the staging folder can replace the output folder whole."""
-        return len(self.files) == self.total
+    old: frozenset[str]
+    """Regular files of the old tree (reached without following a link), hidden tops aside."""
 
     def locate(self, output: str) -> Path:
         """The file holding this build's bytes of an output: staged, or already in place."""
-        staged = self.folder / output
-        return staged if staged.is_file() else self.out_dir / output
+        # Not "is it in the staging folder": a reused tree holds older files too.
+        i = bisect.bisect_left(self.files, output)
+        staged = i < len(self.files) and self.files[i] == output
+        return (self.folder if staged else self.out_dir) / output
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,10 +67,46 @@ class WriteReport:
     pruned: tuple[str, ...]
 
 
+def claim(out_dir: Path, force: bool, explicit: bool) -> None:
+    """Refuse an output folder that is a file, cannot be written beside, or is not sitegen's.
+
+    A folder named with --out that holds files sitegen did not write (and no marker of an
+    earlier build) would lose them: refused unless `force`. Leftovers of killed builds are
+    cleared (or, if the old tree was set aside when the build died, put back).
+    """
+    shown = display_path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise SitegenError(f"{shown} is a file; the output must be a folder (see --out)")
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise SitegenError(
+            f"cannot make the folder {display_path(e.filename or out_dir)}: {e.strerror}"
+        ) from None
+    if not os.access(out_dir.parent, os.W_OK | os.X_OK):
+        raise SitegenError(
+            f"cannot write into {display_path(out_dir.parent)} (permission denied): each build "
+            f"makes its new tree there, beside {out_dir.name}"
+        )
+    swap.recover(out_dir)
+    if force or not explicit or not out_dir.is_dir() or swap.is_marked(out_dir):
+        return
+    foreign = sorted(n for n in os.listdir(out_dir) if not n.startswith("."))
+    if foreign:
+        raise SitegenError(
+            f"{shown} holds files sitegen did not write ({', '.join(foreign[:3])}"
+            f"{', …' if len(foreign) > 3 else ''}); a build would replace them: choose an empty "
+            "or new folder, or pass --force"
+        )
+
+
 def check_plan(jobs: list[Job]) -> None:
-    """Refuse two jobs that would write the same file."""
+    """Refuse a path that would leave the output folder, and two jobs writing the same file."""
     seen: dict[str, Job] = {}
     for job in jobs:
+        problem = output_problem(job.output)
+        if problem is not None:
+            raise SitegenError(f"{job.source}: cannot write {job.output!r}: {problem}")
         other = seen.setdefault(job.output, job)
         if other is not job:
             raise SitegenError(f"{job.source} and {other.source} would both write /{job.output}")
@@ -78,111 +119,195 @@ def produce(
 
     With `joining`, the jobs are a further round staged into that round's folder.
     """
-    # A further round reads the manifest the first round read.
-    previous = joining.previous if joining is not None else _load_manifest(manifest_path)
-    base = f"{out_dir}{os.sep}"
-    stale = [
-        j for j in jobs if previous.get(j.output) != j.key or not os.path.isfile(base + j.output)
-    ]
     if joining is None:
-        folder = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=_parent(out_dir)))
+        old = frozenset(swap.own_files(out_dir))
+        previous = load_manifest(manifest_path, old)
+        folder = swap.new_staging(out_dir)
     else:
-        folder = joining.folder
+        old, previous, folder = joining.old, joining.previous, joining.folder
+    stale = [j for j in jobs if j.output not in old or previous.get(j.output) != j.key]
     folders = _Folders(folder)
 
     def stage(job: Job) -> str | None:
         data = job.produce()
-        if _same_bytes(base + job.output, data):
-            return None
-        with open(folders.ready(job.output), "wb") as f:
-            f.write(data)
+        if job.output in old and _same_bytes(out_dir / job.output, data):
+            return None  # hard-linked at the end: the file keeps its mtime
+        target = folders.ready(job.output)
+        _clear(target)  # an older file in a reused tree: never written through (hard links)
+        _create(target, data)
         return job.output
 
     try:
         results = parallel_map(stage, stale, label="writing")
     except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
+        _abandon(folder)
         raise
     files = [r for r in results if r is not None]
     ran = {j.output for j in stale}
     if joining is not None:
         files += joining.files
         ran |= joining.ran
-    total = len(jobs) + (joining.total if joining else 0)
-    return Staged(folder, out_dir, tuple(sorted(files)), frozenset(ran), total, previous)
+    return Staged(folder, out_dir, tuple(sorted(files)), frozenset(ran), previous, old)
 
 
 def discard(staged: Staged) -> None:
-    shutil.rmtree(staged.folder, ignore_errors=True)
+    _abandon(staged.folder)
+
+
+def _abandon(folder: Path) -> None:
+    """Keep a staging folder for the next build; on Ctrl-C leave it, to stop at once."""
+    if isinstance(sys.exception(), KeyboardInterrupt):
+        return  # the next build knows it by its PID and removes it
+    swap.keep_spare(folder)
 
 
 def write(jobs: list[Job], staged: Staged, out_dir: Path, manifest_path: Path) -> WriteReport:
-    """Move staged files into place and prune outputs that no job made."""
+    """Complete the staged tree from the old one, then swap it in whole."""
     wanted = {j.output for j in jobs}
-    if staged.complete and not _foreign(out_dir, wanted):
-        # Nothing of the old output survives: swap whole folders instead of moving files.
-        pruned = _swap(staged.folder, out_dir, wanted)
-    else:
-        folders = _Folders(out_dir)
-        try:
-            for output in staged.files:
-                os.replace(staged.folder / output, folders.ready(output))
-        finally:
-            discard(staged)
-        pruned = _prune(out_dir, wanted, staged.previous)
-    _save_manifest(manifest_path, {j.output: j.key for j in jobs})
+    try:
+        _complete(staged.folder, out_dir, wanted, frozenset(staged.files))
+        swap.carry_hidden(out_dir, staged.folder)
+        swap.mark(staged.folder, out_dir)
+        # Until the new manifest is saved, none may vouch for files of the tree swapped in.
+        forget_manifest(manifest_path)
+        swap.exchange(staged.folder, out_dir)
+    except BaseException:
+        discard(staged)
+        raise
+    swap.keep_spare(staged.folder)  # now the old tree: the next build's starting point
+    save_manifest(manifest_path, {j.output: j.key for j in jobs})
+    pruned = sorted(staged.old - wanted)
     return WriteReport(staged.files, len(jobs) - len(staged.files), tuple(pruned))
 
 
+def _complete(folder: Path, out_dir: Path, wanted: set[str], written: frozenset[str]) -> None:
+    """Make the staging folder hold exactly the wanted outputs and nothing else.
+
+    Outputs not written this build are hard links to the old tree's files; a reused
+    tree (the one swapped out last time) mostly has them already.
+    """
+    folders = _Folders(folder)
+    for output in sorted(wanted - written):
+        source, target = out_dir / output, folders.ready(output)
+        with contextlib.suppress(OSError):
+            have, want = os.lstat(target), os.lstat(source)
+            if (have.st_ino, have.st_dev) == (want.st_ino, want.st_dev):
+                continue
+        _clear(target)
+        _link(source, target)
+    _prune(str(folder), "", wanted)
+
+
+def _prune(folder: str, prefix: str, wanted: set[str]) -> bool:
+    """Remove what no output is below `folder` (hidden tops aside); True when it is empty."""
+    empty = True
+    with os.scandir(folder) as entries:
+        for entry in list(entries):
+            rel = prefix + entry.name
+            if not prefix and entry.name.startswith("."):
+                empty = False  # carried or the marker: handled by `swap`
+            elif entry.is_dir(follow_symlinks=False):
+                if _prune(entry.path, rel + "/", wanted):
+                    _removing(os.rmdir, entry.path)
+                else:
+                    empty = False
+            elif rel in wanted and entry.is_file(follow_symlinks=False):
+                empty = False
+            else:
+                _removing(os.unlink, entry.path)
+    return empty
+
+
+def _removing(remove: Callable[[str], None], path: str) -> None:
+    try:
+        remove(path)
+    except PermissionError:  # a read-only folder of a reused tree: it is ours
+        parent = os.path.dirname(path)
+        os.chmod(parent, os.lstat(parent).st_mode | 0o700)
+        remove(path)
+
+
+def _clear(path: str) -> None:
+    """Remove what a reused tree holds at an output's path (a file, a link or a folder)."""
+    swap.remove_entry(Path(path))
+
+
 class _Folders:
-    """Creates the folders below `root` that outputs need, each once."""
+    """Creates the folders below `root` that outputs need, each once, proved inside `root`.
+
+    Every folder on the way is checked to be a real folder, not a link (one lstat each),
+    so no path below `root` resolves anywhere else.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.made: set[str] = set()
+        self.made: set[str] = {""}
 
     def ready(self, output: str) -> str:
+        problem = output_problem(output)
+        if problem is not None:
+            raise SitegenError(f"cannot write {output!r}: {problem}")
         parent, _, _ = output.rpartition("/")
-        if parent and parent not in self.made:
-            os.makedirs(self.root / parent, exist_ok=True)
-            self.made.add(parent)
+        if parent not in self.made:
+            try:
+                self._make(parent)
+            except OSError as e:
+                raise _failed(e, self.root / output) from None
         return f"{self.root}{os.sep}{output}"
 
+    def _make(self, folder: str) -> None:
+        above, _, _ = folder.rpartition("/")
+        if above not in self.made:
+            self._make(above)
+        path = f"{self.root}{os.sep}{folder}"
+        try:
+            mode: int | None = os.lstat(path).st_mode
+        except FileNotFoundError:
+            mode = None
+        if mode is not None and not stat.S_ISDIR(mode):
+            os.unlink(path)  # a reused tree's file or link where a folder is due now
+            mode = None
+        elif mode is not None and mode & 0o700 != 0o700:
+            os.chmod(path, mode | 0o700)  # a reused tree's folder someone made read-only
+        if mode is None:
+            try:
+                os.mkdir(path)
+            except FileExistsError:  # another worker made it just now
+                if not stat.S_ISDIR(os.lstat(path).st_mode):
+                    raise
+        self.made.add(folder)
 
-def _foreign(out_dir: Path, wanted: set[str]) -> bool:
-    """Does the output folder hold hidden entries (a .git of a deploy checkout) we did not make?"""
+
+def _create(path: str, data: bytes) -> None:
+    # O_EXCL and O_NOFOLLOW: a link planted in the staging folder is never written through.
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     try:
-        names = os.listdir(out_dir)
-    except FileNotFoundError:
-        return False
-    made = {w.split("/", 1)[0] for w in wanted}
-    return any(n.startswith(".") and n not in made for n in names)
+        fd = os.open(path, flags, 0o644)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+    except OSError as e:
+        raise _failed(e, Path(path)) from None
 
 
-def _swap(staging: Path, out_dir: Path, wanted: set[str]) -> list[str]:
-    os.chmod(staging, 0o755)  # mkdtemp made it private
-    if not out_dir.exists():
-        os.rename(staging, out_dir)
-        return []
-    trash = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
-    os.rename(out_dir, trash / "old")
-    os.rename(staging, out_dir)
+def _link(source: Path, target: str) -> None:
     try:
-        prefix = len(str(trash / "old")) + 1
-        old = (os.path.join(r, n)[prefix:] for r, _, names in os.walk(trash / "old") for n in names)
-        return sorted(rel for rel in (o.replace(os.sep, "/") for o in old) if rel not in wanted)
-    finally:
-        shutil.rmtree(trash, ignore_errors=True)
+        os.link(source, target, follow_symlinks=False)
+    except OSError as e:
+        if e.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
+            raise _failed(e, Path(target)) from None
+        try:  # a file system without hard links: a copy keeps bytes and mtime
+            shutil.copy2(source, target, follow_symlinks=False)
+        except OSError as e2:
+            raise _failed(e2, Path(target)) from None
 
 
-def _parent(out_dir: Path) -> Path:
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    return out_dir.parent
+def _failed(e: OSError, path: Path) -> SitegenError:
+    return SitegenError(f"cannot write {display_path(path)}: {e.strerror or e}")
 
 
-def _same_bytes(path: str, data: bytes) -> bool:
+def _same_bytes(path: Path, data: bytes) -> bool:
     try:
-        if os.stat(path).st_size != len(data):
+        if os.lstat(path).st_size != len(data):
             return False
         with open(path, "rb") as f:
             return f.read() == data
@@ -190,59 +315,24 @@ def _same_bytes(path: str, data: bytes) -> bool:
         return False
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".sitegen-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _prune(out_dir: Path, wanted: set[str], previous: dict[str, str]) -> list[str]:
-    """Delete outputs no job made: those of the last build, or all found when it is unknown."""
-    if previous:
-        gone = sorted(previous.keys() - wanted)
-    else:
-        prefix = len(str(out_dir)) + 1
-        found = (
-            os.path.join(root, n)[prefix:] for root, _, names in _walk_own(out_dir) for n in names
-        )
-        gone = sorted(rel for rel in (f.replace(os.sep, "/") for f in found) if rel not in wanted)
-    folders: set[Path] = set()
-    for rel in gone:
-        path = out_dir / rel
-        path.unlink(missing_ok=True)
-        folders.update(p for p in path.parents if out_dir in p.parents)
-    for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
-        with contextlib.suppress(OSError):  # not empty: other outputs live there
-            folder.rmdir()
-    return gone
-
-
-def _walk_own(out_dir: Path) -> Iterator[tuple[str, list[str], list[str]]]:
-    """Walk the output folder, leaving out hidden folders at its top (a deploy's .git)."""
-    for root, dirs, names in os.walk(out_dir):
-        if root == str(out_dir):
-            dirs[:] = [d for d in dirs if not d.startswith(".")]
-        yield root, dirs, names
-
-
-def _load_manifest(path: Path) -> dict[str, str]:
+def load_manifest(path: Path, present: frozenset[str]) -> dict[str, str]:
+    """Output -> key of the last build: a hint, kept only for files found in the output folder."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return {}
     if not isinstance(data, dict) or data.get("version") != _MANIFEST_VERSION:
         return {}
-    outputs = data.get("outputs", {})
-    return outputs if isinstance(outputs, dict) else {}
+    outputs = data.get("outputs")
+    if not isinstance(outputs, dict):
+        return {}
+    return {k: v for k, v in outputs.items() if k in present and isinstance(v, str)}
 
 
-def _save_manifest(path: Path, outputs: dict[str, str]) -> None:
+def save_manifest(path: Path, outputs: dict[str, str]) -> None:
     text = json.dumps({"version": _MANIFEST_VERSION, "outputs": outputs}, separators=(",", ":"))
-    _atomic_write(path, text.encode("utf-8"))
+    swap.write_atomically(path, text.encode("utf-8"))
+
+
+def forget_manifest(path: Path) -> None:
+    path.unlink(missing_ok=True)

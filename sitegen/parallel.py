@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import os
+import signal
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, TypeVar
+from multiprocessing.connection import Connection
+from typing import Any, TypeVar, cast
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -49,11 +52,101 @@ def parallel_map(
     global _work
     _work = (func, items)
     try:
-        with multiprocessing.get_context("fork").Pool(count) as pool:
-            chunk = max(1, min(64, len(items) // (count * 8)))
-            return list(progress.follow(pool.imap(_call, range(len(items)), chunksize=chunk)))
+        return _forked(len(items), count, progress)
     finally:
         _work = None
+
+
+def _forked(total: int, count: int, progress: Progress) -> list[Any]:
+    """Run `_work` on `count` forked workers that take chunks of indexes as they get free.
+
+    Not multiprocessing.Pool: a pool whose worker was killed (Ctrl-C, SIGTERM to the group)
+    can wait forever for a lock that worker held. Here every worker has its own pipe, the
+    parent never takes a lock a worker may hold, and on any exception kills them all.
+    """
+    context = multiprocessing.get_context("fork")
+    chunk = max(1, min(64, total // (count * 8)))
+    taken = context.Value("q", 0)
+    workers: list[Any] = []
+    pipes: list[Connection] = []
+    try:
+        for _ in range(count):
+            receiving, sending = context.Pipe(duplex=False)
+            worker = context.Process(target=_worker, args=(sending, taken, chunk, total))
+            worker.daemon = True
+            worker.start()
+            sending.close()
+            workers.append(worker)
+            pipes.append(receiving)
+        results: list[Any] = [None] * total
+        for start, done in _receive(pipes, workers):
+            results[start : start + len(done)] = done
+            progress.advance(len(done))
+        progress.clear()
+        return results
+    finally:
+        for worker in workers:
+            if worker.is_alive():
+                worker.kill()
+        for worker in workers:
+            worker.join()
+        for pipe in pipes:
+            pipe.close()
+
+
+class Stopped(KeyboardInterrupt):
+    """The workers were stopped by a signal to the whole process group (SIGTERM, SIGHUP)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _receive(pipes: list[Connection], workers: list[Any]) -> Iterator[tuple[int, list[Any]]]:
+    waiting = list(pipes)
+    while waiting:
+        for ready in multiprocessing.connection.wait(waiting):
+            pipe = cast(Connection, ready)
+            try:
+                message: tuple[int, Any] | None = pipe.recv()
+            except EOFError:
+                worker = workers[pipes.index(pipe)]
+                worker.join(1)
+                if worker.exitcode is not None and -worker.exitcode in _STOPPING:
+                    raise Stopped(-worker.exitcode) from None  # this process is told next
+                raise RuntimeError(
+                    f"a worker process ended unexpectedly (exit code {worker.exitcode}; "
+                    "out of memory?)"
+                ) from None
+            if message is None:
+                waiting.remove(pipe)
+            elif isinstance(message[1], BaseException):
+                raise message[1]
+            else:
+                yield message
+
+
+_STOPPING = {signal.SIGTERM, signal.SIGHUP, signal.SIGINT}
+
+
+def _worker(pipe: Connection, taken: Any, chunk: int, total: int) -> None:
+    quiet_worker()
+    assert _work is not None
+    func, items = _work
+    try:
+        while True:
+            with taken.get_lock():
+                start = taken.value
+                taken.value = start + chunk
+            if start >= total:
+                break
+            pipe.send((start, [func(items[i]) for i in range(start, min(start + chunk, total))]))
+        pipe.send(None)
+    except Exception as e:
+        try:
+            pipe.send((0, e))
+        except Exception:  # not picklable: its text then
+            pipe.send((0, RuntimeError(f"{type(e).__name__}: {e}")))
 
 
 class Progress:
@@ -65,22 +158,35 @@ class Progress:
         self.label = label
         self.total = total
         self.shown = bool(label) and total >= self.MIN_ITEMS and sys.stderr.isatty()
+        self.done = 0
+        self.last = 0.0
 
-    def follow(self, results: Iterable[R]) -> Iterator[R]:
-        last = 0.0
-        for done, result in enumerate(results, start=1):
-            now = time.monotonic()
-            if self.shown and now - last > 0.1:
-                last = now
-                sys.stderr.write(f"\r{self.label} {done}/{self.total}")
-                sys.stderr.flush()
-            yield result
+    def advance(self, items: int) -> None:
+        self.done += items
+        now = time.monotonic()
+        if self.shown and now - self.last > 0.1:
+            self.last = now
+            sys.stderr.write(f"\r{self.label} {self.done}/{self.total}")
+            sys.stderr.flush()
+
+    def clear(self) -> None:
         if self.shown:
             sys.stderr.write("\r\033[K")
             sys.stderr.flush()
 
+    def follow(self, results: Iterable[R]) -> Iterator[R]:
+        for result in results:
+            self.advance(1)
+            yield result
+        self.clear()
 
-def _call(index: int) -> Any:
-    assert _work is not None
-    func, items = _work
-    return func(items[index])
+
+def quiet_worker() -> None:
+    """Leave Ctrl-C to the parent, and let SIGTERM end a worker without a word.
+
+    A terminal sends Ctrl-C to every process of the group; workers that took it would each
+    print a traceback, and a pool whose worker died that way waits for its result forever.
+    The parent, told once, stops the workers with SIGTERM.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)

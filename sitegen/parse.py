@@ -5,20 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
-import tomllib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any, NoReturn
-
-import yaml
 
 from . import markdown
 from .config import Config
 from .errors import ContentError, display_path
+from .frontmatter import FrontMatter, check_keys, split_front_matter
+from .frontmatter import front_matter_keys as front_matter_keys  # the importer asks here
 from .headings import outline, plain_headings
 from .highlight import plain_code
 from .model import EPISODE_TYPES, Document, ImageRef, Notice, Post, Ref
-from .text import digest, plain_text, shorten, slugify, toml_problem
+from .paths import fill_permalink, output_problem
+from .text import digest, plain_text, shorten, slugify
 
 _DATE_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-?")
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
@@ -26,66 +25,7 @@ _FOOTNOTE_REF = re.compile(r'<sup class="footnote-ref">.*?</sup>', re.S)
 # `::: dream` opens a dream block (as markdown-it's container syntax, up to three spaces in).
 _DREAM_OPEN = re.compile(r"^ {0,3}(:{3,})\s*dream\s*$")
 _CODE_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-
-# Front matter keys and what they must hold; anything else is a typo worth reporting.
-_COMMON: dict[str, str] = {
-    "title": "str",
-    "date": "datetime",
-    "updated": "datetime",
-    "slug": "str",
-    "url": "str",
-    "description": "str",
-    "draft": "bool",
-    "aliases": "list",
-    "extra": "table",
-    "cover": "str",
-    "toc": "bool",
-}
-_KEYS: dict[str, dict[str, str]] = {
-    "post": {
-        **_COMMON,
-        "location": "str",
-        "zone": "str",
-        "day": "day",
-        "dream": "str",
-        "tags": "list",
-        "audio": "str",
-        "guid": "str",
-        "episode": "day",
-        "season": "day",
-        "episode_type": "str",
-        "explicit": "bool",
-        "guests": "list",
-        "series": "str",
-    },
-    "page": {**_COMMON, "nav": "bool", "weight": "int"},
-}
-_TYPE_NAMES = {
-    "str": "a string",
-    "bool": "true or false",
-    "list": "a list of strings",
-    "table": "a table",
-    "int": "an integer",
-    "day": "a positive integer",
-    "datetime": "a date and time like 2013-06-26T06:25:00+02:00",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class FrontMatter:
-    values: dict[str, Any]
-    lines: tuple[str, ...]
-    """The front matter's own lines, to find the line of a key."""
-    body: str
-    body_line: int
-    """Line number (1-based) in the file where the body starts."""
-
-    def line_of(self, key: str) -> int:
-        pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*[=:]")
-        for number, line in enumerate(self.lines, start=2):
-            if pattern.match(line):
-                return number
-        return 1
+_FIRST_YEAR, _LAST_YEAR = 1000, 9998
 
 
 def parse_document(
@@ -108,7 +48,7 @@ def parse_document(
     fm = split_front_matter(text.lstrip("\ufeff"), shown)
     values = fm.values
     fail = _failer(shown, fm)
-    _check_keys(values, _KEYS[document.kind], fail)
+    check_keys(values, document.kind, fail)
     if values.get("episode_type", "full") not in EPISODE_TYPES:
         fail("episode_type", "episode_type must be full, trailer or bonus (as Apple names them)")
 
@@ -228,7 +168,7 @@ def parse_document(
         series=values.get("series", "").strip(),
         refs=tuple(Ref(target, line) for target, line in refs),
         files=document.bundle,
-        aliases=tuple(_clean_path(a) for a in values.get("aliases", ())),
+        aliases=_aliases(values.get("aliases", ()), fail),
         nav=values.get("nav", document.kind == "page"),
         weight=values.get("weight", 0),
         extra=values.get("extra", {}),
@@ -260,39 +200,6 @@ def written_at(document: Document, config: Config) -> tuple[dt.datetime, str] | 
     return date, location.strip() if isinstance(location, str) else ""
 
 
-def split_front_matter(text: str, shown: str) -> FrontMatter:
-    """Split TOML (+++) or YAML (---) front matter from the body and parse it."""
-    lines = text.split("\n")
-    fence = lines[0].rstrip()
-    if fence not in ("+++", "---"):
-        raise ContentError(
-            "no front matter: start the file with +++ (TOML) or --- (YAML) and a title", shown, 1
-        )
-    try:
-        end = next(i for i in range(1, len(lines)) if lines[i].rstrip() == fence)
-    except StopIteration:
-        raise ContentError(f"front matter opened with {fence} is never closed", shown, 1) from None
-    raw = "\n".join(lines[1:end]) + "\n"
-    values: Any
-    if fence == "+++":
-        try:
-            values = tomllib.loads(raw)
-        except tomllib.TOMLDecodeError as e:
-            message, line = toml_problem(e, raw, first_line=2)
-            raise ContentError(f"front matter is not valid TOML: {message}", shown, line) from None
-    else:
-        try:
-            values = yaml.safe_load(raw) or {}
-        except yaml.YAMLError as e:
-            mark = getattr(e, "problem_mark", None)
-            line = mark.line + 2 if mark is not None else 1
-            problem = getattr(e, "problem", None) or str(e)
-            raise ContentError(f"front matter is not valid YAML: {problem}", shown, line) from None
-        if not isinstance(values, dict):
-            raise ContentError("front matter must be a set of key: value lines", shown, 2)
-    return FrontMatter(values, tuple(lines[1:end]), "\n".join(lines[end + 1 :]), end + 2)
-
-
 def _failer(shown: str, fm: FrontMatter) -> Callable[[str, str], NoReturn]:
     def fail(key: str, message: str) -> NoReturn:
         raise ContentError(message, shown, fm.line_of(key))
@@ -300,38 +207,15 @@ def _failer(shown: str, fm: FrontMatter) -> Callable[[str, str], NoReturn]:
     return fail
 
 
-def _check_keys(
-    values: dict[str, Any], allowed: dict[str, str], fail: Callable[[str, str], NoReturn]
-) -> None:
-    for key, value in values.items():
-        kind = allowed.get(key)
-        if kind is None:
-            known = ", ".join(sorted(allowed))
-            fail(
-                key,
-                f"unknown front matter key {key!r} (known: {known}; "
-                "free-form values go in [extra])",
-            )
-            continue
-        ok = {
-            "str": isinstance(value, str),
-            "bool": isinstance(value, bool),
-            "list": isinstance(value, list) and all(isinstance(v, str) for v in value),
-            "table": isinstance(value, dict),
-            "int": isinstance(value, int) and not isinstance(value, bool),
-            "day": isinstance(value, int) and not isinstance(value, bool) and value > 0,
-            "datetime": isinstance(value, dt.date | str),
-        }[kind]
-        if not ok:
-            fail(key, f"{key} must be {_TYPE_NAMES[kind]}, not {value!r}")
-
-
 def _date(
     value: Any, name: str | None, config: Config, fail: Callable[[str], NoReturn]
 ) -> dt.datetime | None:
     """Resolve a front matter date to an aware datetime in the local time it was written."""
     if value is None and name is not None and (m := _DATE_PREFIX.match(name)):
-        value = dt.date(*map(int, m.groups()))
+        try:
+            value = dt.date(*map(int, m.groups()))
+        except ValueError:
+            fail(f"the file name starts with {m.group(0).rstrip('-')}, which is no date")
     if value is None:
         return None
     if isinstance(value, str):
@@ -347,6 +231,9 @@ def _date(
         if zone is None:
             fail("the date has no UTC offset and site.toml sets no timezone; add one of them")
         resolved = resolved.replace(tzinfo=zone)
+    if not _FIRST_YEAR <= resolved.year <= _LAST_YEAR:
+        # Far years overflow on the way to UTC and mean nothing in a diary or a feed.
+        fail(f"the year {resolved.year} is out of range ({_FIRST_YEAR} to {_LAST_YEAR})")
     return resolved
 
 
@@ -362,12 +249,22 @@ def _url(
         url = _clean_path(values["url"])
         if not url or "://" in values["url"]:
             fail("url", "url must be a path below the site, like /ueber-uns/")
+        _check_output("url", url, fail)
         return url
     if kind == "page" or date is None:
-        return f"{slug}/"
-    return config.permalink.format(
-        year=f"{date.year:04d}", month=f"{date.month:02d}", day=f"{date.day:02d}", slug=slug
-    ).lstrip("/")
+        url = f"{slug}/"
+    else:
+        year, month, day = f"{date.year:04d}", f"{date.month:02d}", f"{date.day:02d}"
+        url = fill_permalink(config.permalink, year, month, day, slug).lstrip("/")
+    _check_output("slug", url, fail)
+    return url
+
+
+def _check_output(key: str, url: str, fail: Callable[[str, str], NoReturn]) -> None:
+    """Refuse an address whose file would not lie inside the output folder."""
+    problem = output_problem(url + "index.html" if url.endswith("/") else url)
+    if problem is not None:
+        fail(key, f"{key} {url!r} cannot be an address of the site: {problem}")
 
 
 def _day(
@@ -453,14 +350,16 @@ def _stem(rel: str) -> str:
     return name.rsplit(".", 1)[0] if "." in name else name
 
 
+def _aliases(given: list[str], fail: Callable[[str, str], NoReturn]) -> tuple[str, ...]:
+    aliases = tuple(_clean_path(a) for a in given)
+    for alias in aliases:
+        _check_output("aliases", alias, fail)
+    return aliases
+
+
 def _clean_path(path: str) -> str:
     """A URL path below the site root, without leading slash, with a trailing one for pages."""
     path = path.strip().lstrip("/")
     if path and not path.endswith("/") and "." not in path.rsplit("/", 1)[-1]:
         path += "/"
     return path
-
-
-def front_matter_keys(kind: str) -> frozenset[str]:
-    """The front matter keys a post ("post") or a page ("page") may carry."""
-    return frozenset(_KEYS[kind])

@@ -179,6 +179,11 @@ _BASE_URL_NOTES = {
 _UNSET_ZONES = {"UTC", "UCT", "GMT", "Universal", "Zulu", "Greenwich"}
 
 
+def placeholders() -> dict[str, str]:
+    """The about page `init` writes, by path below the site, as written in each language."""
+    return {f"content/pages/{t['about_name']}": t["about"] for t in _TEXTS.values()}
+
+
 def create_site(
     folder: Path,
     language: str = "en",

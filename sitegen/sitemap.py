@@ -12,8 +12,7 @@ on their own pages; the 404 page and the redirects from old addresses, which car
 from __future__ import annotations
 
 import datetime as dt
-import html
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .model import Post, Site
@@ -45,20 +44,6 @@ def sitemap_entries(site: Site, dreams_url: str, transparency_url: str) -> list[
         entries.append(Entry("uses/"))
     entries.append(Entry(transparency_url))
     return entries
-
-
-def sitemap_xml(entries: Iterable[Entry], abs_url: Callable[[str], str]) -> bytes:
-    """The entries as a sitemaps.org urlset."""
-    lines = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
-    ]
-    for entry in entries:
-        when = entry.modified
-        lastmod = f"<lastmod>{when.isoformat()}</lastmod>" if when else ""
-        lines.append(f"  <url><loc>{html.escape(abs_url(entry.path))}</loc>{lastmod}</url>")
-    lines.append("</urlset>\n")
-    return "\n".join(lines).encode("utf-8")
 
 
 def _newest(posts: Iterable[Post]) -> dt.datetime | None:

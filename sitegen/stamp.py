@@ -38,7 +38,12 @@ def fingerprint(config: Config, folders: Sequence[Path], *parts: str) -> str:
                     st = os.stat(path)
                 except OSError:
                     continue
-                found.append(f"{path}\0{st.st_size}\0{st.st_mtime_ns}")
+                # Inode and ctime: a file replaced by one of equal size and mtime is seen too.
+                # Names that are not UTF-8 are refused by discover(), not here.
+                found.append(
+                    f"{os.fsencode(path)!r}\0{st.st_size}\0{st.st_mtime_ns}"
+                    f"\0{st.st_ino}\0{st.st_ctime_ns}"
+                )
     return digest(str(_VERSION), repr(config), *parts, *found)
 
 

@@ -13,7 +13,8 @@ import jinja2
 
 from .config import Config
 from .errors import ThemeError
-from .text import digest
+from .paths import check_inside
+from .text import digest, slugify
 
 BUILTIN_THEMES = Path(__file__).parent / "themes"
 # In a source checkout the default theme lives beside the package, not inside it.
@@ -38,6 +39,10 @@ class Theme:
         for code in ("en", language.split("-")[0], language):
             merged.update(self.strings.get(code, {}))
         return merged
+
+    def page_url(self, language: str, key: str, fallback: str) -> str:
+        """The URL of a page the site makes under a theme string's name ("traeume/")."""
+        return f"{slugify(self.strings_for(language).get(key, '')) or fallback}/"
 
     def static_files(self) -> dict[str, Path]:
         """Output path -> file, the site's own theme winning over the ones it extends."""
@@ -117,6 +122,9 @@ def load_theme(config: Config) -> Theme:
             raise ThemeError(f"theme {name!r} extends itself", folder / "theme.toml")
         folders.append(folder)
         name = _read_manifest(folder).get("extends")
+    site = Path(os.path.realpath(config.site_dir))
+    for folder in folders:
+        _check_links(folder, (folder, site))
     strings: dict[str, dict[str, str]] = {}
     for folder in reversed(folders):
         for path in sorted((folder / "i18n").glob("*.toml")):
@@ -132,6 +140,14 @@ def load_theme(config: Config) -> Theme:
     )
     theme_digest = digest(*(f"{p}" for p in files), *(p.read_bytes() for p in files))
     return Theme(folders[0].name, tuple(folders), strings, theme_digest)
+
+
+def _check_links(folder: Path, roots: tuple[Path, ...]) -> None:
+    """Refuse a link in the theme's folders that leads out of the theme and the site."""
+    for sub in ("templates", "static", "i18n"):
+        for root, dirs, names in os.walk(folder / sub):
+            for name in (*dirs, *names):
+                check_inside(Path(root, name), roots)
 
 
 def _find(name: str, site_dir: Path) -> Path | None:

@@ -15,9 +15,9 @@ from typing import Any
 
 from .config import Config, convert_table
 from .errors import BuildErrors, ContentError, display_path
-from .model import UseItem, Uses
 from .text import toml_problem
 from .tracking import clean_url
+from .usage import UseItem, Uses
 
 USES_FILE = "uses.toml"
 _PERIODS = ("month", "year", "once")
@@ -82,6 +82,10 @@ def load_uses(config: Config, today: dt.date) -> Uses | None:
     return Uses(tuple(items), today, head.get("intro", "").strip(), shown)
 
 
+_MAX_COST = 1e12
+"""Larger sums cannot be written as money (and nobody's tools cost them)."""
+
+
 def _check_item(values: dict[str, Any], where: str, found: list[str]) -> None:
     since, until = values["since"], values.get("until")
     if until is not None and until < since:
@@ -89,6 +93,8 @@ def _check_item(values: dict[str, Any], where: str, found: list[str]) -> None:
     cost, per = values.get("cost"), values.get("per")
     if cost is not None and cost < 0:
         found.append(f"{where}.cost: must not be negative")
+    elif cost is not None and not cost <= _MAX_COST:  # also nan and inf
+        found.append(f"{where}.cost: must be a sum below {_MAX_COST:,.0f}")
     if per is not None and per not in _PERIODS:
         found.append(f"{where}.per: must be 'month', 'year' or 'once', not {per!r}")
     if cost is not None and per is None:

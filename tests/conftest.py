@@ -94,12 +94,19 @@ def run_cli(
     )
 
 
+def fresh_build(site: Path, folder: Path, **options: object) -> dict[str, bytes]:
+    """Build a copy of the site's sources (no output, no cache) in a new folder; its output."""
+    shutil.copytree(site, folder, ignore=shutil.ignore_patterns("output", ".sitegen-cache"))
+    build_site(folder, **options)
+    return snapshot(folder / "output")
+
+
 def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file below folder with its bytes."""
+    """Every file below folder with its bytes (but sitegen's marker, the same in every build)."""
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.name != ".sitegen-output"
     }
 
 

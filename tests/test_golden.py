@@ -26,7 +26,7 @@ def test_golden_site(
     expected = GOLDEN / "expected"
     if request.config.getoption("--update-golden"):
         shutil.rmtree(expected, ignore_errors=True)
-        shutil.copytree(site / "output", expected)
+        shutil.copytree(site / "output", expected, ignore=shutil.ignore_patterns(".sitegen-output"))
     actual = snapshot(site / "output")
     wanted = snapshot(expected)
     assert sorted(actual) == sorted(wanted)

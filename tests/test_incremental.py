@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
-from .conftest import SITE_TOML, MakeSite, build_site, post, run_cli, snapshot
+from .conftest import SITE_TOML, MakeSite, build_site, fresh_build, post, run_cli, snapshot
 
 
 def many_posts(make_site: MakeSite, count: int = 260) -> Path:
@@ -185,3 +186,24 @@ def test_a_changed_theme_file_is_never_skipped(make_site: MakeSite) -> None:
     build_site(site)
     (site / "themes/eigen/static/assets/eigen.css").write_text("body { color: navy; }\n")
     assert build_site(site).written == ("assets/eigen.css",)
+
+
+def test_a_site_moved_with_its_cache_parses_nothing_again(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    site = many_posts(make_site, count=5)
+    (site / "content/posts/2013-01-01-mappe").mkdir()
+    (site / "content/posts/2013-01-01-mappe/index.md").write_text(
+        post("Mappe", "2013-01-01T07:00:00+01:00", "[Liste](liste.txt)")
+    )
+    (site / "content/posts/2013-01-01-mappe/liste.txt").write_text("eins\n")
+    build_site(site)
+    moved = tmp_path / "anderswo" / "site"
+    shutil.copytree(site, moved)  # time stamps kept, as `mv` or `cp -a` keep them
+    shutil.rmtree(site)
+    assert build_site(moved).parsed == 0
+    assert snapshot(moved / "output") == fresh_build(moved, tmp_path / "fresh")
+    # A checkout elsewhere (CI) has new time stamps: the bytes still match.
+    checkout = tmp_path / "checkout"
+    shutil.copytree(moved, checkout, copy_function=shutil.copy)
+    assert build_site(checkout).parsed == 0

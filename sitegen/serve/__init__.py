@@ -114,7 +114,8 @@ class DevServer:
             self._build()
 
     def _build(self) -> None:
-        options = BuildOptions(self.site_dir, self.out_dir, drafts=self.options.drafts)
+        # The folder is the server's own, inside the cache: no user file can be in it.
+        options = BuildOptions(self.site_dir, self.out_dir, self.options.drafts, force=True)
         try:
             report = build(options)
         except SitegenError as e:

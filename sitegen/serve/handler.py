@@ -7,7 +7,6 @@ import errno
 import html
 import json
 import logging
-import mimetypes
 import os
 import re
 import secrets
@@ -22,6 +21,7 @@ from typing import Any, cast
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from ..errors import SitegenError
+from .headers import TYPES, allowed_host, content_type
 from .state import LiveState, News
 
 log = logging.getLogger(__name__)
@@ -30,35 +30,6 @@ INTERNAL = "/__sitegen/"
 """URL prefix of the server's own files; no site has a folder of that name."""
 _ASSETS = {"live.js": "text/javascript; charset=utf-8", "live.css": "text/css; charset=utf-8"}
 _KEEPALIVE_S = 15.0
-
-# Our own table first: mimetypes reads the system's files, which differ between machines
-# (and know neither AVIF nor feed types on some).
-_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".xml": "application/xml; charset=utf-8",
-    ".xsl": "application/xml; charset=utf-8",
-    ".json": "application/json; charset=utf-8",
-    ".txt": "text/plain; charset=utf-8",
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".webp": "image/webp",
-    ".avif": "image/avif",
-    ".ico": "image/x-icon",
-    ".mp3": "audio/mpeg",
-    ".m4a": "audio/mp4",
-    ".ogg": "audio/ogg",
-    ".mp4": "video/mp4",
-    ".webm": "video/webm",
-    ".pdf": "application/pdf",
-    ".woff2": "font/woff2",
-    ".woff": "font/woff",
-    ".webmanifest": "application/manifest+json",
-}
 
 _META = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
 _CSP_EQUIV = re.compile(r"""http-equiv\s*=\s*["']?content-security-policy["'\s>]""", re.I)
@@ -162,6 +133,10 @@ class _Handler(BaseHTTPRequestHandler):
         log.debug("%s " + format, self.address_string(), *args)
 
     def _answer(self, head: bool) -> None:
+        if not allowed_host(self.headers.get("Host", ""), self.server.server_address):
+            # DNS rebinding: a page of evil.example whose name now points at 127.0.0.1.
+            self._send(Reply(HTTPStatus.MISDIRECTED_REQUEST, b"unknown host\n"), head)
+            return
         url = urlsplit(self.path)
         if url.path == INTERNAL + "events" and not head:
             self._events(url.query)
@@ -275,7 +250,7 @@ def _lookup(out_dir: Path, base_path: str, path: str) -> Reply:
     try:
         with open(file, "rb") as f:
             body = f.read()
-    except (FileNotFoundError, NotADirectoryError):
+    except OSError:  # missing, a name too long for the file system, unreadable
         return _not_found(out_dir, rel)
     return Reply(HTTPStatus.OK, body, content_type(rel), output=rel, wanted=rel)
 
@@ -285,13 +260,7 @@ def _not_found(out_dir: Path, wanted: str) -> Reply:
         body = (out_dir / "404.html").read_bytes()
     except OSError:
         body = _FALLBACK_404
-    return Reply(HTTPStatus.NOT_FOUND, body, _TYPES[".html"], output="404.html", wanted=wanted)
-
-
-def content_type(name: str) -> str:
-    suffix = os.path.splitext(name)[1].lower()
-    known = _TYPES.get(suffix) or mimetypes.guess_type(name)[0]
-    return known or "application/octet-stream"
+    return Reply(HTTPStatus.NOT_FOUND, body, TYPES[".html"], output="404.html", wanted=wanted)
 
 
 def _with_live_script(reply: Reply, site: Site, generation: int) -> Reply:
@@ -313,7 +282,8 @@ def _with_live_script(reply: Reply, site: Site, generation: int) -> Reply:
     return dataclasses.replace(reply, body=text.encode("utf-8"), injected=True)
 
 
-_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+_RANGE = re.compile(r"bytes=(\d{0,18})-(\d{0,18})")
+"""18 digits: more bytes than any file has; longer numbers are no range worth answering."""
 
 
 def _part(reply: Reply, header: str) -> Reply:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -13,8 +14,11 @@ from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString, PageElement
 from markdownify import ATX, BACKSLASH, MarkdownConverter
 
+from ..markdown import UNSUPPORTED_IMAGES
 from ..tracking import clean_url
 from . import shortcodes
+from .autop import autop
+from .blocks import simplify
 from .clean import remove_boilerplate
 
 _PHOTON = re.compile(r"^https?://i[0-3]\.wp\.com/(.+)$")
@@ -22,10 +26,11 @@ _IMAGE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|svg|bmp|tiff?)$", re.I)
 _BLOCKS = {"p", "div", "li", "td", "th", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6",
            "figcaption", "dd", "dt", "section", "article", "figure", "[document]"}  # fmt: skip
 _LIST_NUMBER = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
-_LINE_START = re.compile(r"^(#{1,6}(?=\s|$)|[-+](?=\s|$)|>|`{3,}|~{3,}|=+\s*$)")
+_LINE_START = re.compile(r"^(#{1,6}(?=\s|$)|[-+](?=\s|$)|>|`{3,}|~{3,}|=+\s*$|-+\s*$)")
+_FENCED = re.compile(r"^[ \t]*(`{3,}|~{3,})[^\n]*\n.*?\n[ \t]*\1[ \t]*$", re.M | re.S)
 _HTML_START = re.compile(r"<(?=[A-Za-z/!?])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
-_BACKSLASH = re.compile(r"\\(?=[!-/:-@\[-`{-~])")
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _BACKLINK = {"↩", "↩︎", "^", "↑", "⇧", "back", "zurück"}
 
 
@@ -54,15 +59,18 @@ class Converted:
 
 
 def to_markdown(
-    text: str, links: Links, footnotes: dict[str, str] | None = None, copy_media: bool = True
+    text: str, links: Links, footnotes: dict[str, str] | None = None, comment: bool = False
 ) -> Converted:
-    """Convert a post's stored HTML (with shortcodes, maybe without <p>) to Markdown."""
+    """Convert a post's (or comment's) stored HTML, maybe without <p>, to Markdown."""
     resolved = shortcodes.resolve(text, links.gallery)
-    html = resolved.html if "<!-- wp:" in text else shortcodes.autop(resolved.html)
+    html = resolved.html if "<!-- wp:" in text else autop(resolved.html)
     soup = BeautifulSoup(html, "html.parser")
     result = Converted("", remove_boilerplate(soup) + resolved.removed, resolved.unknown)
+    simplify(soup)
+    if comment:
+        _flatten(soup, result)
     _iframes(soup, result)
-    _media(soup, links if copy_media else _no_media(links), result)
+    _media(soup, _no_media(links) if comment else links, result)
     _links(soup, links, result)
     notes = _footnotes(soup, footnotes or {})
     body = _Markdown().convert_soup(soup)
@@ -74,13 +82,21 @@ def to_markdown(
 
 
 def tidy(markdown: str) -> str:
-    """Even out blank lines and line breaks that markup leaves behind."""
-    text = "\n".join(line.rstrip() for line in markdown.split("\n"))
-    text = re.sub(r"^[ \t\xa0]+$", "", text, flags=re.M)
-    text = re.sub(r"\\\n(?:[ \t]*\\\n)+", "\n\n", text)  # <br><br> is a paragraph break
-    text = re.sub(r"\\+(\n\n|\n?$)", r"\1", text)  # a break ending a paragraph shows as "\"
-    text = re.sub(r"\n{3,}", "\n\n", text)
-    return text.strip() + "\n" if text.strip() else ""
+    """Even out blank lines and line breaks that markup leaves behind, outside code blocks."""
+    parts, start = [], 0
+    for m in _FENCED.finditer(markdown):
+        parts += [markdown[start : m.start()], m.group(0)]
+        start = m.end()
+    parts.append(markdown[start:])
+    for n in range(0, len(parts), 2):  # the odd parts are fenced code, left as they are
+        text = "\n".join(line.rstrip() for line in parts[n].split("\n"))
+        text = re.sub(r"^[ \t\xa0]+$", "", text, flags=re.M)
+        text = re.sub(r"\\\n(?:[ \t]*\\\n)+", "\n\n", text)  # <br><br> is a paragraph break
+        # A break ending a paragraph shows as "\"; an escaped backslash before it stays.
+        text = re.sub(r"(?<!\\)((?:\\\\)*)\\(\n\n|\n?$)", r"\1\2", text)
+        parts[n] = re.sub(r"\n{3,}", "\n\n", text)
+    text = "".join(parts)
+    return text.strip("\n") + "\n" if text.strip() else ""
 
 
 class _Markdown(MarkdownConverter):
@@ -96,10 +112,40 @@ class _Markdown(MarkdownConverter):
     def escape(self, text: str, parent_tags: Any) -> str:
         if not text:
             return ""
-        text = _BACKSLASH.sub(r"\\\\", text)
+        # Every backslash doubled: one before a line's end would be a line break.
+        text = text.replace("\\", "\\\\")
         text = str(super().escape(text, parent_tags))  # type: ignore[misc]  # not in the stubs
         text = _HTML_START.sub(r"\\<", text).replace("`", "\\`")
+        # A "|" could start a table, a "[" a link, a reference or a footnote, "~~" strike out.
+        text = text.replace("|", "\\|").replace("[", "\\[").replace("~", "\\~")
         return _ENTITY.sub(r"\\&", text)
+
+    def convert_br(self, el: Any, text: str, parent_tags: Any) -> str:
+        if "pre" in parent_tags:
+            return "\n"
+        if parent_tags & {"td", "th"}:
+            return "<br>"  # a table cell holds one line of Markdown
+        if parent_tags & _HEADINGS:
+            return " "
+        return str(super().convert_br(el, text, parent_tags))  # type: ignore[misc]
+
+    def convert_hN(self, n: int, el: Any, text: str, parent_tags: Any) -> str:
+        # A heading ending in " #" would lose it: ATX headings may close with #s.
+        text = re.sub(r"(\s)(#+)(\s*)$", r"\1\\\2\3", text)
+        return str(super().convert_hN(n, el, text, parent_tags))  # type: ignore[misc]
+
+    def convert_details(self, el: Any, text: str, parent_tags: Any) -> str:
+        # Markdown has no disclosure; the element passes as HTML around Markdown content.
+        summary = el.find("summary")
+        label = html.escape(summary.get_text(" ", strip=True)) if summary is not None else ""
+        label = label or "…"
+        return f"\n\n<details>\n<summary>{label}</summary>\n\n{text.strip()}\n\n</details>\n\n"
+
+    def convert_sitegen_note(self, el: Any, text: str, parent_tags: Any) -> str:
+        return f"[^{el.get_text()}]"
+
+    def convert_summary(self, el: Any, text: str, parent_tags: Any) -> str:
+        return ""
 
     def process_text(self, el: Any, parent_tags: Any = None) -> str:
         text = str(super().process_text(el, parent_tags))  # type: ignore[misc]
@@ -216,6 +262,12 @@ def _media(soup: BeautifulSoup, links: Links, result: Converted) -> None:
         if src.startswith(("data:", "#")) or ("://" not in src and not src.startswith("/")):
             continue
         name = links.media(src) if links.is_upload(src) else None
+        if name is not None and name.lower().endswith(UNSUPPORTED_IMAGES):
+            # Browsers cannot show it (TIFF, HEIC): the copied file is linked, not embedded.
+            link = soup.new_tag("a", href=name)
+            link.string = alt or title or name
+            img.replace_with(link)
+            continue
         if name is not None:
             img.attrs = {"src": name, "alt": alt, **({"title": title} if title else {})}
             continue
@@ -238,6 +290,28 @@ def _media(soup: BeautifulSoup, links: Links, result: Converted) -> None:
         paragraph = soup.new_tag("p")
         paragraph.append(link)
         player.replace_with(paragraph)
+
+
+def _flatten(soup: BeautifulSoup, result: Converted) -> None:
+    """Keep a comment to what a comment needs: headings and tables become paragraphs."""
+    for element in soup.find_all([*_HEADINGS, "table", "hr"]):
+        if element.decomposed:
+            continue
+        result.removed["headings and tables in comments, made paragraphs"] += 1
+        if element.name == "hr":
+            element.decompose()
+            continue
+        rows = element.find_all("tr") if element.name == "table" else [element]
+        paragraphs = []
+        for row in rows:
+            cells = row.find_all(["td", "th"]) if element.name == "table" else [row]
+            paragraph = soup.new_tag("p")
+            for n, cell in enumerate(cells):
+                if n:
+                    paragraph.append(" · ")
+                paragraph.extend(list(cell.contents))
+            paragraphs.append(paragraph)
+        element.replace_with(*paragraphs)
 
 
 def _is_image_link(url: str, links: Links) -> bool:
@@ -275,7 +349,9 @@ def _footnotes(soup: BeautifulSoup, stored: dict[str, str]) -> list[str]:
             notes.append(note)
         else:
             continue
-        marker.replace_with(NavigableString(f"[^{len(notes)}]"))
+        reference = soup.new_tag("sitegen-note")
+        reference.string = str(len(notes))
+        marker.replace_with(reference)
     for block in soup.find_all(
         ["ol", "div", "section"], class_=["wp-block-footnotes", "footnotes"]
     ):

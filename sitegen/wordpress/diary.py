@@ -14,6 +14,8 @@ _DIARY_LINE = re.compile(
     r"(?:\s+(?P<zone>[A-Z]{2,5}(?:[+-]\d{1,2}(?::\d{2})?)?))?\s*,\s*"
     r"(?:Tag|Day)\s+(?P<day>\d{1,6})\.?$"
 )
+# A diary line some wrote as a heading: "## Istanbul, 6:05 CET, Tag 570".
+_HEADING = re.compile(r"^#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 _EMPHASIS = re.compile(r"^(\*{1,2}|_{1,2})(.*)\1$")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
@@ -59,6 +61,8 @@ def recognise(markdown: str, phrases: tuple[str, ...] = DREAM_PHRASES) -> Entry:
 
 def _plain(text: str) -> str:
     text = text.strip()
+    if m := _HEADING.match(text):
+        text = m.group(1).strip()
     if m := _EMPHASIS.match(text):
         text = m.group(2).strip()
     return _ESCAPE.sub(r"\1", text)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from ..errors import SitegenError, display_path
+from .media import is_image, prepare
 from .plan import Planned
 
 _STATE_VERSION = 1
@@ -66,6 +67,10 @@ class State:
             return "same"
         return "ours" if self.files.get(self._key(path)) == current else "theirs"
 
+    def knows(self, path: Path) -> bool:
+        """Whether an earlier import wrote this file (whatever it holds now)."""
+        return self._key(path) in self.files
+
     def record(self, path: Path, digest: str) -> None:
         self.files[self._key(path)] = digest
 
@@ -87,13 +92,22 @@ class Bundle:
     """The files of one post: its Markdown and the uploads it shows, found in --media."""
 
     def __init__(
-        self, media_dir: Path | None, planned: Planned, upload_path: Callable[[str], str | None]
+        self,
+        media_dir: Path | None,
+        planned: Planned,
+        upload_path: Callable[[str], str | None],
+        keep_metadata: bool = False,
     ) -> None:
         self.media_dir = media_dir.resolve() if media_dir else None
         self.planned = planned
         self.upload_path = upload_path
+        self.keep_metadata = keep_metadata
         self.copies: dict[str, Path] = {}
+        self.prepared: dict[Path, bytes] = {}
+        """Images as they go into content/: checked and, unless kept, without metadata."""
         self.missing: list[str] = []
+        self.damaged: list[tuple[str, str]] = []
+        """(URL, why) of every upload found but unreadable: it stays a link to its old URL."""
 
     def name_for(self, url: str) -> str | None:
         """The bundle file an upload is copied to; None (and listed) when it is missing."""
@@ -108,6 +122,14 @@ class Bundle:
         for name, known in self.copies.items():
             if known == source:
                 return name
+        if any(url == seen for seen, _ in self.damaged):
+            return None
+        if is_image(source) and source not in self.prepared:
+            upload = prepare(source, self.keep_metadata)
+            if upload.problem:
+                self.damaged.append((url, upload.problem))
+                return None
+            self.prepared[source] = upload.data
         name = _file_name(source.name)
         if name in self.copies:
             name = _file_name(_RESIZED.sub("", rel).replace("/", "-"))
@@ -127,13 +149,14 @@ class Bundle:
         try:
             for name, source in sorted(self.copies.items()):
                 target = document.parent / name
-                digest = file_digest(source)
+                prepared = self.prepared.get(source)
+                digest = file_digest(source) if prepared is None else _digest(prepared)
                 media_status = state.status(target, digest)
                 if media_status == "same" or (media_status == "theirs" and not options.force):
                     continue
                 if not target.exists():
                     created.append(target)
-                write_atomically(target, source)
+                write_atomically(target, source if prepared is None else prepared)
                 state.record(target, digest)
                 copied += 1
             if status != "same":
@@ -159,19 +182,7 @@ class Bundle:
         return Outcome(written=status != "same", kept=False, copied=copied)
 
     def _find(self, rel: str) -> Path | None:
-        if self.media_dir is None:
-            return None
-        for root in (
-            self.media_dir,
-            self.media_dir / "uploads",
-            self.media_dir / "wp-content/uploads",
-        ):
-            for candidate in dict.fromkeys((_RESIZED.sub("", rel), rel)):
-                path = (root / candidate).resolve()
-                # A crafted URL must not reach files outside the uploads folder.
-                if path.is_relative_to(self.media_dir) and path.is_file():
-                    return path
-        return None
+        return find_upload(self.media_dir, rel)
 
     def _remove_other_form(self, content_dir: Path, state: State, force: bool) -> None:
         """A post imported before as one file, now a bundle (or back): the old form goes."""
@@ -190,6 +201,20 @@ class Bundle:
             )
         other.unlink()
         state.forget(other)
+
+
+def find_upload(media_dir: Path | None, rel: str) -> Path | None:
+    """An upload in the --media folder by its path below wp-content/uploads, full size first."""
+    if media_dir is None:
+        return None
+    media_dir = media_dir.resolve()
+    for root in (media_dir, media_dir / "uploads", media_dir / "wp-content/uploads"):
+        for candidate in dict.fromkeys((_RESIZED.sub("", rel), rel)):
+            path = (root / candidate).resolve()
+            # A crafted URL must not reach files outside the uploads folder.
+            if path.is_relative_to(media_dir) and path.is_file():
+                return path
+    return None
 
 
 def write_atomically(target: Path, data: bytes | Path) -> None:

@@ -4,23 +4,28 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from ..config import Config, load_config
 from ..errors import SitegenError, display_path
+from ..markdown import IMAGE_EXTENSIONS
 from ..model import Document, SourceFile
 from ..parse import front_matter_keys, parse_document
-from ..text import count, plain_text
+from ..podcast import artwork_problem
+from ..text import plain_text
 from . import document
 from .convert import Converted, Links, source_url, to_markdown
 from .diary import DREAM_PHRASES, recognise
-from .files import Bundle, State
-from .plan import ItemError, Plan, Planned, describe, plan_item, relative_link, tags_of
+from .files import Bundle, State, file_digest, find_upload, write_atomically
+from .media import prepare
+from .plan import ItemError, Plan, Planned, describe, finish, plan_item, relative_link, tags_of
+from .report import ImportReport, Tally
+from .show import podcast_section
+from .urls import survey
 from .wxr import Channel, Item, read_export
 
 STATE_FILE = ".sitegen-cache/wordpress-import.json"
@@ -38,67 +43,8 @@ class ImportOptions:
     force: bool = False
     """Overwrite files edited since the last import."""
     dream_phrases: tuple[str, ...] = DREAM_PHRASES
-
-
-@dataclass(frozen=True, slots=True)
-class ImportReport:
-    posts: int
-    drafts: int
-    pages: int
-    written: tuple[str, ...]
-    """Content files written (new or updated), relative to the site."""
-    unchanged: int
-    kept: tuple[str, ...]
-    """Files edited since the last import, left as they are."""
-    media_copied: int
-    media_missing: tuple[tuple[str, str], ...]
-    """(post file, URL) of every upload that could not be found."""
-    removed: tuple[tuple[str, int], ...]
-    """Boilerplate left behind, by kind."""
-    redirects: int
-    comments: int
-    skipped: tuple[tuple[str, int], ...]
-    failed: tuple[SitegenError, ...]
-    warnings: tuple[str, ...]
-
-    def lines(self) -> list[str]:
-        """The report a person reads at the end of an import."""
-        out = [
-            f"imported {self.posts} posts, {self.drafts} drafts and {self.pages} pages: "
-            f"{count(len(self.written), 'file')} written, {self.unchanged} unchanged, "
-            f"{len(self.kept)} kept because they were edited since the last import",
-            f"media: {self.media_copied} copied, {len(self.media_missing)} missing",
-            f"redirects for old URLs: {self.redirects}",
-            f"comments kept: {self.comments}",
-        ]
-        out += [f"  missing: {url} (for {post})" for post, url in self.media_missing]
-        out += [f"  kept: {path}" for path in self.kept]
-        total = sum(n for _, n in self.removed)
-        out.append(f"left behind: {total} pieces of boilerplate")
-        out += [f"  {kind}: {n}" for kind, n in self.removed]
-        if self.skipped:
-            out.append("not imported:")
-            out += [f"  {what}: {n}" for what, n in self.skipped]
-        if self.failed:
-            out.append(f"failed: {len(self.failed)} items (see the messages above)")
-        return out
-
-
-@dataclass(slots=True)
-class _Tally:
-    posts: int = 0
-    drafts: int = 0
-    pages: int = 0
-    redirects: int = 0
-    comments: int = 0
-    media_copied: int = 0
-    unchanged: int = 0
-    written: list[str] = field(default_factory=list)
-    kept: list[str] = field(default_factory=list)
-    missing: list[tuple[str, str]] = field(default_factory=list)
-    removed: Counter[str] = field(default_factory=Counter)
-    failed: list[SitegenError] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    keep_metadata: bool = False
+    """Copy images with their location, serials and comments (removed by default)."""
 
 
 def import_wordpress(options: ImportOptions, progress: Progress | None = None) -> ImportReport:
@@ -108,14 +54,16 @@ def import_wordpress(options: ImportOptions, progress: Progress | None = None) -
     if options.media_dir is not None and not options.media_dir.is_dir():
         raise SitegenError("no such folder (given as --media)", display_path(options.media_dir))
     shown = display_path(options.export)
-    plan = Plan()
+    state = State.load(site_dir / STATE_FILE)
+    ours = {key.removeprefix("content/") for key in state.files if key.startswith("content/")}
+    plan = Plan(site=survey(config, ours))
     for entry in read_export(options.export):
         if isinstance(entry, Channel):
             plan.add_channel(entry)
         else:
             plan_item(entry, plan, config, shown)
-    tally = _Tally(failed=list(plan.failed))
-    state = State.load(site_dir / STATE_FILE)
+    finish(plan)
+    tally = Tally(failed=list(plan.failed))
     importer = _Importer(options, config, plan, state, tally, shown, site_dir)
     total, done = len(plan.items), 0
     try:
@@ -132,6 +80,7 @@ def import_wordpress(options: ImportOptions, progress: Progress | None = None) -
                 done += 1
                 if progress is not None:
                     progress(done, total)
+        podcast = importer.podcast()
     finally:
         state.save()
     return ImportReport(
@@ -141,6 +90,7 @@ def import_wordpress(options: ImportOptions, progress: Progress | None = None) -
         written=tuple(tally.written),
         unchanged=tally.unchanged,
         kept=tuple(tally.kept),
+        unrecorded=tuple(tally.unrecorded),
         media_copied=tally.media_copied,
         media_missing=tuple(tally.missing),
         removed=tuple(sorted(tally.removed.items())),
@@ -149,6 +99,13 @@ def import_wordpress(options: ImportOptions, progress: Progress | None = None) -
         skipped=tuple(sorted(plan.skipped.items())),
         failed=tuple(tally.failed),
         warnings=tuple(tally.warnings),
+        moved=tuple(plan.moved),
+        replaced=tuple(tally.replaced),
+        media_damaged=tuple(tally.damaged),
+        covers=tuple(tally.covers),
+        metadata_removed=not options.keep_metadata,
+        podcast=podcast,
+        dropped=tuple(tally.dropped),
     )
 
 
@@ -159,7 +116,7 @@ class _Importer:
         config: Config,
         plan: Plan,
         state: State,
-        tally: _Tally,
+        tally: Tally,
         shown: str,
         site_dir: Path,
     ) -> None:
@@ -172,6 +129,8 @@ class _Importer:
         self.shown = shown
         self.scratch = Path(tempfile.gettempdir())
         self.authors = dict(plan.channel.authors)
+        self.voices: set[str] = set()
+        """Who wrote the episodes: one of them is the podcast's owner."""
 
     def run(self, item: Item, planned: Planned) -> None:
         """Convert one item and write its files; on failure write none of them."""
@@ -192,7 +151,9 @@ class _Importer:
                 f"{where}: warning: {describe(item)} was {why} in WordPress; "
                 "imported as a draft, so it stays unpublished until you decide"
             )
-        bundle = Bundle(self.options.media_dir, planned, self._upload_path)
+        bundle = Bundle(
+            self.options.media_dir, planned, self._upload_path, self.options.keep_metadata
+        )
         links = Links(
             media=bundle.name_for,
             is_upload=lambda url: self._upload_path(url) is not None,
@@ -202,6 +163,10 @@ class _Importer:
         converted = to_markdown(item.content, links, _stored_footnotes(item))
         text, comments = self._document(item, planned, converted, links, bundle)
         self._validate(item, planned, text)
+        placeholder = self.site_dir / "content" / planned.replaces if planned.replaces else None
+        if placeholder is not None and placeholder.is_file():
+            # The untouched page `sitegen init` wrote: the imported page takes its place.
+            self.state.record(placeholder, file_digest(placeholder))
         try:
             outcome = bundle.write(self.site_dir / "content", text, self.state, self.options)
         except SitegenError as e:
@@ -212,7 +177,14 @@ class _Importer:
                 + ", ".join(converted.unknown_shortcodes)
             )
         prefix = "content/"
-        if outcome.kept:
+        if placeholder is not None and outcome.written:
+            self.tally.replaced.append(
+                f"content/{planned.replaces}, the placeholder sitegen init wrote, by {prefix}"
+                f"{planned.rel} ({describe(item)})"
+            )
+        if outcome.kept and not self.state.knows(self.site_dir / "content" / planned.rel):
+            self.tally.unrecorded.append(prefix + planned.rel)
+        elif outcome.kept:
             self.tally.kept.append(prefix + planned.rel)
         elif outcome.written:
             self.tally.written.append(prefix + planned.rel)
@@ -220,7 +192,10 @@ class _Importer:
             self.tally.unchanged += 1
         self.tally.media_copied += outcome.copied
         self.tally.missing += [(prefix + planned.rel, url) for url in bundle.missing]
+        self.tally.damaged += [(prefix + planned.rel, url, why) for url, why in bundle.damaged]
         self.tally.removed.update(converted.removed)
+        if kinds := tuple(sorted((k, n) for k, n in converted.removed.items() if n)):
+            self.tally.dropped.append((prefix + planned.rel, kinds))
         self.tally.comments += comments
         self.tally.redirects += len(planned.aliases)
         if planned.draft:
@@ -260,9 +235,14 @@ class _Importer:
             values.append(("draft", True))
         if planned.aliases:
             values.append(("aliases", ["/" + a for a in planned.aliases]))
+        if cover := self._cover(item, planned, bundle):
+            values.append(("cover", cover))
         audio = self._audio(item, bundle)
         if audio:
             (values if audio[0] in keys else extra).append(audio)
+            if planned.kind == "post" and audio[0] == "audio":
+                self.tally.episodes += 1
+                self.voices.add(self.authors.get(item.creator, item.creator))
         extra.append(("wordpress_id", item.id))
         if len(self.authors) > 1 and item.creator:
             extra.append(("author", self.authors.get(item.creator, item.creator)))
@@ -272,13 +252,61 @@ class _Importer:
             comments = len(item.comments)
 
             def convert(html: str) -> str:
-                result = to_markdown(html, links, copy_media=False)
+                result = to_markdown(html, links, comment=True)
                 converted.removed.update(result.removed)
                 return result.markdown
 
             section = document.comments_section(item.comments, self.config.language, convert)
             body = f"{body.rstrip()}\n\n{section}\n"
         return document.render(values, extra, body), comments
+
+    def _cover(self, item: Item, planned: Planned, bundle: Bundle) -> str:
+        """The featured image as the post's cover: its file in the bundle, or "" (reported)."""
+        ids = [v.strip() for k, v in item.meta if k == "_thumbnail_id" and v.strip().isdigit()]
+        if not ids:
+            return ""
+        where = f"content/{planned.rel}"
+        attachment = self.plan.attachments.get(int(ids[0]))
+        if attachment is None:
+            self.tally.covers.append(f"{where}: attachment {ids[0]} is not in the export")
+            return ""
+        url = attachment[0]
+        if not urlsplit(url).path.lower().endswith(IMAGE_EXTENSIONS):
+            self.tally.covers.append(f"{where}: {url} is not a JPEG, PNG or WebP image")
+            return ""
+        name = bundle.name_for(source_url(url))
+        if name is None:
+            why = "cannot be read" if bundle.damaged else "is not in --media"
+            self.tally.covers.append(f"{where}: {url} {why}")
+        return name or ""
+
+    def podcast(self) -> tuple[str, ...]:
+        """The [podcast] section to add, with the blog's icon as artwork if it qualifies."""
+        channel = self.plan.channel
+        if self.tally.episodes == 0 or self.config.podcast is not None:
+            return ()
+        artwork, why = "", "the export names no blog icon"
+        rel = self._upload_path(channel.image) if channel.image else None
+        if channel.image and rel is None:
+            why = f"the blog icon {channel.image} is not one of the blog's uploads"
+        elif rel is not None:
+            source = find_upload(self.options.media_dir, rel)
+            problem = artwork_problem(source) if source else f"{channel.image} is not in --media"
+            if source is not None and not problem:
+                artwork = source.name
+                target = self.site_dir / "content" / "static" / artwork
+                data = prepare(source, self.options.keep_metadata).data
+                try:
+                    if not target.exists():
+                        write_atomically(target, data)
+                        self.state.record(target, file_digest(target))
+                    elif target.read_bytes() != data:
+                        artwork, problem = "", f"content/static/{artwork} is another file"
+                except OSError as e:
+                    artwork, problem = "", f"cannot write content/static/{artwork}: {e.strerror}"
+            why = problem or ""
+        owner = next(iter(self.voices)) if len(self.voices) == 1 else ""
+        return podcast_section(channel, self.config, self.tally.episodes, owner, artwork, why)
 
     def _audio(self, item: Item, bundle: Bundle) -> tuple[str, str] | None:
         for key, value in item.meta:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import itertools
 import posixpath
 import re
 from collections import Counter
@@ -13,6 +15,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from ..config import Config
 from ..errors import SitegenError
 from ..text import plain_text, slugify
+from .urls import Survey, Taken, safe_path
 from .wxr import Channel, Item
 
 IMPORTED_TYPES = {"post": "posts", "page": "pages"}
@@ -50,13 +53,10 @@ class Planned:
     bundle: bool
     page_url: str = ""
     """For a nested page, the `url` front matter that keeps its old address."""
-
-    @property
-    def aliases(self) -> tuple[str, ...]:
-        """Old URLs that need a redirect page: the ones the new URL does not keep."""
-        if self.draft or not self.old_path or self.old_path == self.url:
-            return ()
-        return (self.old_path,)
+    aliases: tuple[str, ...] = ()
+    """Old URLs that get a redirect page: the ones the new URL does not keep, if free."""
+    replaces: str = ""
+    """The untouched placeholder of `sitegen init` this page takes the place of."""
 
 
 @dataclass(slots=True)
@@ -75,6 +75,10 @@ class Plan:
     skipped: Counter[str] = field(default_factory=Counter)
     failed: list[SitegenError] = field(default_factory=list)
     used: set[str] = field(default_factory=set)
+    site: Survey = field(default_factory=lambda: Survey(Taken(), {}, set(), {}))
+    """URLs spoken for (pages sitegen makes, the site's content, earlier items) and files."""
+    moved: list[str] = field(default_factory=list)
+    """Every URL an item could not have, and where it went instead; every refused redirect."""
 
     @property
     def base_path(self) -> str:
@@ -104,6 +108,30 @@ class Plan:
             return ""
         path = path[len(base) :].strip("/")
         return f"{path}/" if path else ""
+
+
+def finish(plan: Plan) -> None:
+    """Give each item the redirects from its old URL that are free and stay inside the site."""
+    for item_id, planned in list(plan.items.items()):
+        old = planned.old_path
+        if planned.draft or not old or old == planned.url:
+            continue
+        name = planned.rel
+        if not safe_path(old):
+            plan.moved.append(f"content/{name}: no redirect from /{old}: it leaves the site")
+            continue
+        holder = plan.site.taken.holder(old)
+        stem = name.removesuffix("/index.md").removesuffix(".md")
+        earlier = [
+            r for r in (f"{stem}.md", f"{stem}/index.md") if plan.site.imported.get(r) == item_id
+        ]
+        if holder in {f"a redirect of content/{r}" for r in earlier}:
+            holder = None  # its own redirect, from an import this one does again
+        if holder is not None:
+            plan.moved.append(f"content/{name}: no redirect from /{old}: it is {holder}")
+            continue
+        plan.site.taken.add(old, f"a redirect of content/{name}")
+        plan.items[item_id] = dataclasses.replace(planned, aliases=(old,))
 
 
 def plan_item(item: Item, plan: Plan, config: Config, export: str) -> None:
@@ -171,33 +199,68 @@ def _place(item: Item, plan: Plan, config: Config, export: str) -> Planned:
             export,
             item.line,
         )
-    slug = slugify(unquote(item.slug)) or slugify(plain_text(item.title)) or f"{kind}-{item.id}"
+    # Titles in scripts slugify cannot spell yet (Greek, Chinese) fall back to the id.
+    base = slugify(unquote(item.slug)) or slugify(plain_text(item.title)) or f"{kind}-{item.id}"
     folder = IMPORTED_TYPES[kind]
-    stem = f"{date:%Y-%m-%d}-{slug}" if kind == "post" and date else slug
-    base, number = stem, 1
-    while any(f"{folder}/{stem}{end}" in plan.used for end in ("/index.md", ".md")):
-        number += 1
-        stem, slug = f"{base}-{number}", f"{slugify(unquote(item.slug)) or slug}-{number}"
     bundle = bool(
-        _MEDIA_HINT.search(item.content) or any(key == "enclosure" for key, _ in item.meta)
+        _MEDIA_HINT.search(item.content)
+        or any(key in ("enclosure", "_thumbnail_id") for key, _ in item.meta)
     )
-    rel = f"{folder}/{stem}/index.md" if bundle else f"{folder}/{stem}.md"
     old_path = plan.old_path(item.link)
     if old_path.startswith("?"):
         old_path = ""  # a query URL cannot be a static page, so no redirect can catch it
-    page_url = ""
-    if kind == "page":
-        url = f"{slug}/"
-        parts = old_path.strip("/").split("/")
-        if len(parts) > 1 and all(slugify(p) == p for p in parts):
-            page_url = url = old_path  # a nested page keeps its path as it is
-    else:
-        assert date is not None
-        url = config.permalink.format(
-            year=f"{date.year:04d}", month=f"{date.month:02d}", day=f"{date.day:02d}", slug=slug
-        ).lstrip("/")
+    nested = kind == "page" and "/" in old_path.strip("/") and safe_path(old_path)
+    nested = nested and all(slugify(p) == p for p in old_path.strip("/").split("/"))
+    reasons: list[str] = []
+    for number in itertools.count(1):
+        slug = base if number == 1 else f"{base}-{number}"
+        stem = f"{date:%Y-%m-%d}-{slug}" if kind == "post" and date else slug
+        rel = f"{folder}/{stem}/index.md" if bundle else f"{folder}/{stem}.md"
+        page_url = ""
+        if nested and number == 1:  # a nested page keeps its path as it is
+            page_url = url = old_path
+        elif kind == "page":
+            url = f"{slug}/"
+        else:
+            assert date is not None
+            url = config.permalink.format(
+                year=f"{date.year:04d}", month=f"{date.month:02d}", day=f"{date.day:02d}", slug=slug
+            ).lstrip("/")
+        forms = (f"{folder}/{stem}.md", f"{folder}/{stem}/index.md")
+        replaces = next((r for r in forms if r in plan.site.placeholders), "")
+        # Its own earlier file, or the placeholder it replaces, may keep holding its URL.
+        own = {
+            f"content/{r}" for r in forms if r == replaces or plan.site.imported.get(r) == item.id
+        }
+        why = _file_blocked(plan, folder, stem, item.id)
+        holder = plan.site.taken.holder(url)
+        if holder is not None and holder not in own:
+            why = why or f"/{url} is {holder}"
+        if why is None:
+            break
+        reasons.append(why)
+        if number > 999:  # only a permalink without {slug} gets here
+            raise ItemError(f"{describe(item)}: no free URL: {reasons[0]}", export, item.line)
+    if reasons:
+        plan.moved.append(f"{describe(item)}: {reasons[0]}; imported as content/{rel} at /{url}")
+    plan.site.taken.add(url, f"content/{rel}")
     draft = item.status in _DRAFTS or item.password
-    return Planned(item.id, kind, rel, date, url, old_path, draft, bundle, page_url)
+    return Planned(
+        item.id, kind, rel, date, url, old_path, draft, bundle, page_url, replaces=replaces
+    )
+
+
+def _file_blocked(plan: Plan, folder: str, stem: str, item_id: int) -> str | None:
+    """Why no file may be written for this stem: another item's, or the user's own."""
+    for end in ("/index.md", ".md"):
+        rel = f"{folder}/{stem}{end}"
+        if rel in plan.used:
+            return f"content/{rel} is another item of the export"
+        if rel in plan.site.blocked:
+            return plan.site.blocked[rel]
+        if plan.site.imported.get(rel, item_id) != item_id:
+            return f"content/{rel} was imported from another item"
+    return None
 
 
 def relative_link(source_rel: str, target_rel: str) -> str:

@@ -1,4 +1,4 @@
-"""WordPress's text conventions, undone: shortcodes resolved and paragraphs made explicit."""
+"""WordPress's shortcodes, resolved into the HTML they stood for."""
 
 from __future__ import annotations
 
@@ -14,14 +14,6 @@ _ATTRIBUTE = re.compile(
 )
 _ESCAPED = re.compile(r"\[\[([^\[\]]+)\]\]")
 _UNKNOWN = re.compile(r"\[/?([a-z][a-z0-9_-]{1,40})(?:[\s=][^\[\]]*)?\]")
-_URL_LINE = re.compile(r"^\s*(https?://[^\s<>\"]+)\s*$")
-_BLOCK_START = re.compile(
-    r"^\s*<(?:p|div|h[1-6]|ul|ol|li|table|thead|tbody|tr|td|th|blockquote|pre|figure|hr|dl|dt|dd"
-    r"|section|article|aside|header|footer|address|iframe|form|script|style|noscript|details"
-    r"|object|embed|audio|video|!--)[\s>/]",
-    re.I,
-)
-_PRE = re.compile(r"<pre[\s>].*?</pre>", re.S | re.I)
 
 # Shortcodes whose whole output is a link to their URL (WordPress.com embeds).
 _EMBEDS = {
@@ -126,32 +118,6 @@ def resolve(text: str, gallery: Callable[[list[int]], list[tuple[str, str]]]) ->
     )
     text = re.sub("\x00(\\d+)\x00", lambda m: escaped[int(m.group(1))], text)
     return Resolved(text, removed, unknown)
-
-
-def autop(text: str) -> str:
-    """Make implicit paragraphs explicit: blank lines part them, single newlines break lines."""
-    kept: list[str] = []
-
-    def keep(m: re.Match[str]) -> str:
-        kept.append(m.group(0))
-        return f"\x00pre{len(kept) - 1}\x00"
-
-    text = _PRE.sub(keep, text.replace("\r\n", "\n").replace("\r", "\n"))
-    blocks = []
-    for chunk in re.split(r"\n\s*\n", text):
-        chunk = chunk.strip()
-        if not chunk:
-            continue
-        if url := _URL_LINE.match(chunk):
-            # A URL alone on its line was an automatic embed in WordPress.
-            href = html.escape(url.group(1))
-            blocks.append(f'<p><a href="{href}">{href}</a></p>')
-        elif _BLOCK_START.match(chunk) or chunk.startswith("\x00pre"):
-            blocks.append(chunk)
-        else:
-            blocks.append("<p>" + re.sub(r"\s*\n\s*", "<br>\n", chunk) + "</p>")
-    joined = "\n\n".join(blocks)
-    return re.sub("\x00pre(\\d+)\x00", lambda m: kept[int(m.group(1))], joined)
 
 
 def _caption(body: str, attrs: dict[str, str]) -> str:

@@ -95,6 +95,10 @@ class Channel:
     link: str = ""
     base_blog_url: str = ""
     version: str = ""
+    description: str = ""
+    language: str = ""
+    image: str = ""
+    """The blog's icon (`<image><url>`), when it has one."""
     authors: tuple[tuple[str, str], ...] = ()
     """(login, display name) of every author; their e-mail addresses are not kept."""
 
@@ -149,8 +153,11 @@ def _parse(source: _Cleaner, path: Path) -> Iterator[Channel | Item]:
             elif name == "wp:author":
                 login = _child_text(element, "wp:author_login")
                 authors.append((login, _child_text(element, "wp:author_display_name") or login))
-            elif name in ("title", "link", "wp:wxr_version", "wp:base_blog_url"):
+            elif name in ("title", "link", "description", "language", "wp:wxr_version",
+                          "wp:base_blog_url"):  # fmt: skip
                 fields.setdefault(name, (element.text or "").strip())
+            elif name == "image":
+                fields.setdefault("image", _child_text(element, "url"))
             element.clear(keep_tail=False)
             parent = element.getparent()
             if parent is not None:
@@ -228,6 +235,9 @@ def _channel(fields: dict[str, str], authors: list[tuple[str, str]], path: Path)
         link=fields.get("link", ""),
         base_blog_url=fields.get("wp:base_blog_url", ""),
         version=fields["wp:wxr_version"],
+        description=fields.get("description", ""),
+        language=fields.get("language", ""),
+        image=fields.get("image", ""),
         authors=tuple(authors),
     )
 

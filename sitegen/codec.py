@@ -1,0 +1,93 @@
+"""A small, typed JSON codec for the frozen model: the type hints say how to read back."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import types
+import typing
+import zoneinfo
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+
+def encode(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dt.datetime):
+        zone = value.tzinfo.key if isinstance(value.tzinfo, zoneinfo.ZoneInfo) else None
+        return {"$dt": value.isoformat(), "zone": zone}
+    if isinstance(value, dt.date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, tuple | list):
+        return [encode(v) for v in value]
+    if isinstance(value, dict):
+        return {k: encode(v) for k, v in value.items()}
+    return value
+
+
+def decode(hint: Any, value: Any) -> Any:
+    decoder = _decoder(hint)
+    return value if decoder is None else decoder(value)
+
+
+Decoder = Callable[[Any], Any]
+
+
+@functools.cache
+def _decoder(hint: Any) -> Decoder | None:
+    """A function rebuilding a value of type `hint` from JSON; None where JSON is already right."""
+    origin = typing.get_origin(hint)
+    if hint is dt.datetime:
+        return _datetime
+    if hint is dt.date:
+        return lambda v: dt.date.fromisoformat(v["$date"])
+    if origin in (types.UnionType, typing.Union):
+        options = [a for a in typing.get_args(hint) if a is not type(None)]
+        inner = _decoder(options[0])
+        return None if inner is None else (lambda v: None if v is None else inner(v))
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        hints = _hints(hint)
+        fields = [(name, _decoder(h)) for name, h in hints.items()]
+
+        def make(v: dict[str, Any]) -> Any:
+            return hint(
+                **{n: (v[n] if d is None or v[n] is None else d(v[n])) for n, d in fields if n in v}
+            )
+
+        return make
+    if hint is Path:
+        return Path
+    if origin is tuple:
+        item = _decoder(typing.get_args(hint)[0])
+        return tuple if item is None else (lambda v: tuple(item(x) for x in v))
+    if origin is dict or hint is Any:
+        return _any
+    return None
+
+
+def _datetime(value: dict[str, Any]) -> dt.datetime:
+    when = dt.datetime.fromisoformat(value["$dt"])
+    return when.replace(tzinfo=zoneinfo.ZoneInfo(value["zone"])) if value["zone"] else when
+
+
+def _any(value: Any) -> Any:
+    """Values of free-form tables: dates are tagged, everything else is plain JSON."""
+    if isinstance(value, dict):
+        if "$dt" in value:
+            return _datetime(value)
+        if "$date" in value:
+            return dt.date.fromisoformat(value["$date"])
+        return {k: _any(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_any(v) for v in value]
+    return value
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    hints = typing.get_type_hints(cls)
+    return {f.name: hints[f.name] for f in dataclasses.fields(cls)}

@@ -1,0 +1,311 @@
+"""Typed page inputs: one frozen value per output holding everything it shows, and its print.
+
+Every page is made by a template from one of these values and nothing else (templates
+get no `Site`), so the digest of the value, `Prints.of`, is the output's key: whatever a
+page shows is in its input, and whatever is in its input is in its key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import json
+from dataclasses import dataclass
+from importlib import metadata
+from typing import Any
+
+from . import __version__
+from .codec import encode
+from .config import Config
+from .feeds import PODCAST_FEED
+from .model import Episode, Figures, Picture, Post, Tag
+from .text import digest
+from .usage import Uses
+
+LIBRARIES = (
+    "markdown-it-py",
+    "mdit-py-plugins",
+    "Jinja2",
+    "Babel",
+    "Pillow",
+    "feedgen",
+    "Pygments",
+)
+"""The libraries whose versions shape the output."""
+
+
+@functools.cache
+def versions() -> str:
+    """sitegen's version and those of the libraries that shape its output."""
+    found = [f"sitegen {__version__}"]
+    for name in LIBRARIES:
+        try:
+            found.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name} -")
+    return ", ".join(found)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedLink:
+    """A feed as a page's head announces it."""
+
+    type: str
+    title: str
+    url: str
+
+
+def feed_links(config: Config) -> list[FeedLink]:
+    """The site's feeds, announced in every page's head."""
+    title = config.title
+    links = [
+        FeedLink("application/rss+xml", f"{title} (RSS)", "feed.xml"),
+        FeedLink("application/atom+xml", f"{title} (Atom)", "atom.xml"),
+        FeedLink("application/feed+json", f"{title} (JSON Feed)", "feed.json"),
+    ]
+    if config.podcast is not None:
+        name = config.podcast.title or title
+        links.append(FeedLink("application/rss+xml", f"{name} (Podcast)", PODCAST_FEED))
+    return links
+
+
+@dataclass(frozen=True, slots=True)
+class NavLink:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Chrome:
+    """What every page shows of the whole site (head, navigation, footer) and what makes it."""
+
+    config: Config
+    theme: str
+    """Digest of the theme's templates and translations."""
+    versions: str
+    feeds: tuple[FeedLink, ...]
+    archive_url: str
+    """The newest year's archive; empty without posts."""
+    tags_url: str
+    """Empty without tags."""
+    dreams_url: str
+    """Empty without dreams."""
+    nav: tuple[NavLink, ...]
+    uses_url: str
+    """Empty without uses.toml."""
+    transparency_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What listings and a post's neighbours show of a post: never its text."""
+
+    key: str
+    url: str
+    title: str
+    date: dt.datetime
+    updated: dt.datetime | None
+    has_time: bool
+    summary: str
+    location: str
+    zone: str
+    day: int | None
+    tags: tuple[str, ...]
+
+    @classmethod
+    def of(cls, post: Post) -> Entry:
+        return cls(
+            post.key,
+            post.url,
+            post.title,
+            post.date,
+            post.updated,
+            post.has_time,
+            post.summary,
+            post.location,
+            post.zone,
+            post.day,
+            post.tags,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """One page of a list of posts: the index, a tag or a year."""
+
+    kind: str
+    title: str
+    url: str
+    posts: tuple[Entry, ...]
+    number: int = 1
+    total: int = 1
+    newer_url: str | None = None
+    older_url: str | None = None
+    feed_url: str | None = None
+    """The listing's own feed (a tag's), for autodiscovery."""
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """What resolves the body of the posts a page shows: link targets and pictures."""
+
+    links: dict[str, str]
+    """Content key of every linked document -> its URL path."""
+    pictures: dict[str, Picture]
+    """Content key of every image shown (cover included) -> its picture."""
+    sizes: str = "100vw"
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesPlace:
+    """A post's place in its series: "part 2 of 4", with every part in order."""
+
+    name: str
+    url: str
+    number: int
+    """The post's part, counted from 1."""
+    parts: tuple[Entry, ...]
+    """Every part, oldest first, the post itself among them."""
+
+
+@dataclass(frozen=True, slots=True)
+class PostPage:
+    chrome: Chrome
+    page_url: str
+    post: Post
+    shown: Shown
+    newer: Entry | None = None
+    older: Entry | None = None
+    on_this_day: tuple[Entry, ...] = ()
+    episode: Episode | None = None
+    series: SeriesPlace | None = None
+    """Its place in its series; part of the input, so a post joining one re-keys the others."""
+    related: tuple[Entry, ...] = ()
+    """Up to three related entries, the most related first."""
+
+
+@dataclass(frozen=True, slots=True)
+class ListPage:
+    chrome: Chrome
+    page_url: str
+    listing: Listing
+    years: tuple[int, ...] = ()
+    """Every year with posts, newest first (the year archives link to each other)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DreamsPage:
+    chrome: Chrome
+    page_url: str
+    dreams: tuple[Post, ...]
+    shown: Shown
+
+
+@dataclass(frozen=True, slots=True)
+class TagsPage:
+    chrome: Chrome
+    page_url: str
+    tags: tuple[Tag, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class UsesPage:
+    chrome: Chrome
+    page_url: str
+    uses: Uses
+
+
+@dataclass(frozen=True, slots=True)
+class TransparencyPage:
+    chrome: Chrome
+    page_url: str
+    figures: Figures
+    newest: Any
+    """The newest date of any content (a datetime), or None."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlainPage:
+    """A page that shows nothing but the chrome (the 404 page)."""
+
+    chrome: Chrome
+    page_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class FeedItem:
+    """A post as a feed shows it; `body` says whether the full text is part of it."""
+
+    chrome: Chrome
+    post: Post
+    shown: Shown
+    episode: Episode | None = None
+    body: bool = True
+
+
+Page = PostPage | ListPage | DreamsPage | TagsPage | UsesPage | TransparencyPage | PlainPage
+
+
+class Prints:
+    """Digests of values: the one place an output's key is made.
+
+    A value's print covers every field of it, through frozen dataclasses, tuples and
+    dicts alike. A post's print is known from the parse cache (the digest of its whole
+    stored encoding); values used on many pages (the chrome) are printed once.
+    """
+
+    def __init__(self, posts: dict[str, str] | None = None) -> None:
+        self.posts = posts or {}
+        """Content key -> print of the post parsed from it."""
+        self.memo: dict[int, tuple[object, str]] = {}
+
+    def of(self, *values: object) -> str:
+        """The digest of the values, every field of each."""
+        return digest(_dumps([self._tree(v) for v in values]))
+
+    def _tree(self, value: object) -> Any:
+        """The value as JSON; a dataclass as its own digest, made once a build."""
+        kind = type(value)
+        if kind in _PLAIN or value is None:
+            return value
+        if isinstance(value, Post):
+            known = self.posts.get(value.key)
+            if known is not None:
+                return {"$post": known}
+        if isinstance(value, tuple | list):
+            return [self._tree(v) for v in value]
+        if isinstance(value, dict):
+            return {str(k): self._tree(v) for k, v in value.items()}
+        names = _fields(kind)
+        if not names:
+            return encode(value)
+        found = self.memo.get(id(value))
+        if found is None or found[0] is not value:
+            tree = {name: self._tree(getattr(value, name)) for name in names}
+            found = (value, digest(_dumps(tree)))
+            self.memo[id(value)] = found
+        return {"$": kind.__name__, "print": found[1]}
+
+
+_PLAIN = frozenset((str, int, float, bool))
+
+# Fields are written in their declared order and dicts in the order they were made
+# (from sorted or ordered sources), so the same value always gives the same text.
+_dumps = json.JSONEncoder(
+    ensure_ascii=False, check_circular=False, separators=(",", ":"), default=str
+).encode
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _fields(kind: type) -> tuple[str, ...]:
+    """The field names of a dataclass; empty for any other type."""
+    names = _FIELDS.get(kind)
+    if names is None:
+        names = _FIELDS[kind] = (
+            tuple(f.name for f in dataclasses.fields(kind))
+            if dataclasses.is_dataclass(kind)
+            else ()
+        )
+    return names
