@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import bisect
 import heapq
+import itertools
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 
 from .model import Post, Series
 from .text import slugify
@@ -35,38 +38,86 @@ def relate(posts: tuple[Post, ...], limit: int = RELATED) -> dict[int, tuple[int
 
     A post shares a tag or its place with each of them; posts of its own series are left
     out (the series lists them already). Ties end with the file name, so the result is the
-    same for the same posts, whatever order they came in.
+    same for the same posts, whatever order they came in. Each rank (tags shared, same
+    place) is searched outward in time from the post, so a large diary is not compared
+    post by post with every other.
     """
     tags = [frozenset(slugify(t) for t in post.tags) - {""} for post in posts]
     places = [_place(post.location) for post in posts]
     series = [slugify(post.series) for post in posts]
-    by_tag: dict[str, list[int]] = defaultdict(list)
-    by_place: dict[str, list[int]] = defaultdict(list)
-    for index in range(len(posts)):
-        for tag in tags[index]:
-            by_tag[tag].append(index)
-        if places[index]:
-            by_place[places[index]].append(index)
+    times = [post.date.timestamp() for post in posts]
+    lists: dict[tuple[str, str], list[int]] = defaultdict(list)
+    """(tag or "", place or "") -> the posts with both, oldest first."""
+    for j in sorted(range(len(posts)), key=lambda j: (times[j], posts[j].key)):
+        for tag in tags[j]:
+            lists[tag, ""].append(j)
+            if places[j]:
+                lists[tag, places[j]].append(j)
+        if places[j]:
+            lists["", places[j]].append(j)
+    stamps = {key: [times[j] for j in among] for key, among in lists.items()}
     found: dict[int, tuple[int, ...]] = {}
-    for index, post in enumerate(posts):
-        candidates = {j for tag in tags[index] for j in by_tag[tag]}
-        candidates.update(by_place.get(places[index], ()) if places[index] else ())
-        candidates.discard(index)
-        if series[index]:
-            candidates = {j for j in candidates if series[j] != series[index]}
-        ranked = heapq.nsmallest(
-            limit,
-            candidates,
-            key=lambda j: (
-                -len(tags[index] & tags[j]),
-                not (places[index] and places[index] == places[j]),
-                abs((posts[j].date - post.date).total_seconds()),
-                posts[j].key,
-            ),
-        )
-        if ranked:
-            found[index] = tuple(ranked)
+    for i in range(len(posts)):
+        kept: list[int] = []
+        for shared in range(len(tags[i]), -1, -1):
+            for here in (True, False):
+                if len(kept) == limit or (here and not places[i]) or (not shared and not here):
+                    continue
+                walks = []
+                for subset in itertools.combinations(sorted(tags[i]), shared):
+                    place = places[i] if here else ""
+                    starts = [(tag, place) for tag in subset] or [("", place)]
+                    start = min(starts, key=lambda k: len(lists.get(k, ())))
+                    wanted = frozenset(subset)
+
+                    def fits(
+                        j: int, i: int = i, wanted: frozenset[str] = wanted, here: bool = here
+                    ) -> bool:
+                        same = bool(places[i]) and places[j] == places[i]
+                        return (
+                            j != i
+                            and tags[i] & tags[j] == wanted
+                            and same == here
+                            and not (series[i] and series[j] == series[i])
+                        )
+
+                    among = lists.get(start, [])
+                    walks.append(_nearest(among, stamps.get(start, []), posts, times[i], fits))
+                for _, _, j in itertools.islice(heapq.merge(*walks), limit - len(kept)):
+                    kept.append(j)
+        if kept:
+            found[i] = tuple(kept)
     return found
+
+
+def _nearest(
+    among: list[int],
+    stamps: list[float],
+    posts: tuple[Post, ...],
+    at: float,
+    fits: Callable[[int], bool],
+) -> Iterator[tuple[float, str, int]]:
+    """The posts of `among` (oldest first, written at `stamps`) that fit, nearest to `at` first.
+
+    Posts as near as each other come in the order of their names.
+    """
+    right = bisect.bisect_left(stamps, at)
+    left = right - 1
+    while left >= 0 or right < len(among):
+        gaps = []
+        if left >= 0:
+            gaps.append(at - stamps[left])
+        if right < len(among):
+            gaps.append(stamps[right] - at)
+        gap = min(gaps)
+        level: list[tuple[float, str, int]] = []
+        while left >= 0 and at - stamps[left] == gap:
+            level.append((gap, posts[among[left]].key, among[left]))
+            left -= 1
+        while right < len(among) and stamps[right] - at == gap:
+            level.append((gap, posts[among[right]].key, among[right]))
+            right += 1
+        yield from sorted(entry for entry in level if fits(entry[2]))
 
 
 def _place(location: str) -> str:
