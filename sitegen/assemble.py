@@ -11,6 +11,7 @@ from .config import Config
 from .errors import BuildErrors, ContentError, SitegenError
 from .model import Notice, Post, Site, Tag, Year
 from .places import Place, gather_places
+from .related import gather_series, relate
 from .text import slugify
 from .usage import Uses
 
@@ -64,6 +65,8 @@ def assemble(
         tags=tags,
         years=years,
         earlier_same_day=_earlier_same_day(posts, by_day.values()),
+        series=gather_series(posts),
+        related=relate(posts) if config.writing.related else {},
         urls=urls,
         skipped_drafts=skipped_drafts,
         skipped_future=skipped_future,

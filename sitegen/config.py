@@ -117,6 +117,25 @@ class Podcast:
 
 
 @dataclass(frozen=True, slots=True)
+class Writing:
+    """What a post shows besides its text."""
+
+    highlight: bool = True
+    """Fenced code with a language is coloured (by classes the theme's stylesheet colours)."""
+    heading_links: bool = True
+    """Each heading in a post gets a link to itself, shown on hover and keyboard focus."""
+    toc_min_headings: int | None = None
+    """A post with this many headings (h2, h3) or more shows a table of contents at its top;
+    unset: only posts with toc = true in their front matter."""
+    reading_time: bool = True
+    """A post shows how many minutes it takes to read."""
+    words_per_minute: int = 200
+    """The reading speed reading times are counted with."""
+    related: bool = True
+    """Under each post, up to three entries that share its tags or its place."""
+
+
+@dataclass(frozen=True, slots=True)
 class Audit:
     allow: tuple[str, ...] = ()
     """Hosts other than the site's own that pages may make a browser contact."""
@@ -161,6 +180,7 @@ class Config:
     charts: Charts = field(default_factory=Charts)
     places: dict[str, tuple[float, float]] = field(default_factory=dict)
     """Where places are, by the name posts give as location: latitude and longitude."""
+    writing: Writing = field(default_factory=Writing)
     extra: dict[str, Any] = field(default_factory=dict)
     """Free-form settings for themes."""
     site_dir: Path = field(default=Path("."), metadata={"internal": True})

@@ -8,6 +8,9 @@ from urllib.parse import urljoin
 
 import nh3
 
+from .headings import plain_headings
+from .highlight import plain_code
+
 # A start tag, its attribute values quoted or not ('>' may stand inside quotes).
 _START_TAG = re.compile(
     r"<[a-zA-Z][^\s/>]*(?:\s+[^\s\"'=/>]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*\s*/?>"
@@ -74,10 +77,12 @@ _FEED_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 def sanitize(fragment: str) -> str:
     """An item's HTML reduced to elements and attributes that make a reader fetch nothing else.
 
-    URLs that stay (img src, srcset) are left to the audit, which proves their host.
+    URLs that stay (img src, srcset) are left to the audit, which proves their host. Code
+    loses its colours and headings their links to themselves: a reader has no stylesheet
+    to colour the one or hide the other.
     """
     return nh3.clean(
-        fragment,
+        plain_headings(plain_code(fragment)),
         tags=set(_FEED_TAGS),
         attributes={k: set(v) for k, v in _FEED_ATTRIBUTES.items()},
         url_schemes=set(_FEED_SCHEMES),

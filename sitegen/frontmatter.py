@@ -175,6 +175,7 @@ _COMMON: dict[str, str] = {
     "aliases": "list",
     "extra": "table",
     "cover": "str",
+    "toc": "bool",
 }
 _KEYS: dict[str, dict[str, str]] = {
     "post": {
@@ -191,6 +192,7 @@ _KEYS: dict[str, dict[str, str]] = {
         "episode_type": "str",
         "explicit": "bool",
         "guests": "list",
+        "series": "str",
     },
     "page": {**_COMMON, "nav": "bool", "weight": "int"},
 }

@@ -24,7 +24,15 @@ from .model import Episode, Figures, Picture, Post, Tag
 from .text import digest
 from .usage import Uses
 
-LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "Jinja2", "Babel", "Pillow", "feedgen")
+LIBRARIES = (
+    "markdown-it-py",
+    "mdit-py-plugins",
+    "Jinja2",
+    "Babel",
+    "Pillow",
+    "feedgen",
+    "Pygments",
+)
 """The libraries whose versions shape the output."""
 
 
@@ -153,6 +161,18 @@ class Shown:
 
 
 @dataclass(frozen=True, slots=True)
+class SeriesPlace:
+    """A post's place in its series: "part 2 of 4", with every part in order."""
+
+    name: str
+    url: str
+    number: int
+    """The post's part, counted from 1."""
+    parts: tuple[Entry, ...]
+    """Every part, oldest first, the post itself among them."""
+
+
+@dataclass(frozen=True, slots=True)
 class PostPage:
     chrome: Chrome
     page_url: str
@@ -164,6 +184,10 @@ class PostPage:
     episode: Episode | None = None
     place_url: str = ""
     """The page of the place the post was written at; empty without one."""
+    series: SeriesPlace | None = None
+    """Its place in its series; part of the input, so a post joining one re-keys the others."""
+    related: tuple[Entry, ...] = ()
+    """Up to three related entries, the most related first."""
 
 
 @dataclass(frozen=True, slots=True)

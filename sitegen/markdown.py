@@ -17,7 +17,8 @@ from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .text import slugify
+from . import highlight
+from .headings import collect_headings, heading_id, link_headings
 from .tracking import clean_url
 
 REF_SCHEME = "sitegen-ref:"
@@ -44,10 +45,22 @@ class Typography:
     """A video card's title when its link has no text of its own."""
     video_note: str = "Plays on {host}"
     """A video card's note: the video plays elsewhere, the page loads nothing."""
+    heading_link: str = "Link to this section"
+    """What screen readers say for a heading's link to itself."""
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """What the renderer adds to plain Markdown, as site.toml's [writing] switches it."""
+
+    highlight: bool = True
+    """Fenced code with a language Pygments knows is coloured by classes."""
+    heading_links: bool = True
+    """Each heading is followed by a link to itself."""
 
 
 @functools.cache
-def markdown(typography: Typography) -> MarkdownIt:
+def markdown(typography: Typography, features: Features = Features()) -> MarkdownIt:
     """A renderer with the quotes, footnote heading and card words of the site's language."""
     md = MarkdownIt(
         "commonmark",
@@ -59,7 +72,11 @@ def markdown(typography: Typography) -> MarkdownIt:
     )
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(footnote_plugin)
-    md.use(anchors_plugin, min_level=1, max_level=6, slug_func=lambda s: slugify(s) or "section")
+    md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_id)
+    md.core.ruler.push("sitegen_headings", collect_headings)
+    if features.heading_links:
+        label = typography.heading_link
+        md.core.ruler.push("sitegen_heading_links", lambda state: link_headings(state, label))
     md.core.ruler.push("sitegen_clean_links", _clean_links)
     words = (typography.video, typography.video_note)
     md.core.ruler.push("sitegen_video_cards", lambda state: _video_cards(state, words))
@@ -70,6 +87,8 @@ def markdown(typography: Typography) -> MarkdownIt:
     renderer = cast(RendererHTML, md.renderer)
     for rule in ("fence", "code_block"):
         md.add_render_rule(rule, _focusable_pre(renderer.rules[rule]))
+    if features.highlight:
+        md.add_render_rule("fence", _highlighted(renderer.rules["fence"]))
     heading = html_lib.escape(typography.footnotes)
     # A section needs a heading; readers of the page see the rule, screen readers the name.
     md.add_render_rule(
@@ -93,10 +112,18 @@ class Rendered:
     """Images it embeds: target, line, alt text (only when asked for)."""
     cleaned: int
     """Outbound links that lost tracking parameters."""
+    headings: list[tuple[int, str, str]]
+    """Every heading: level, id, plain text."""
 
 
 def render(
-    text: str, *, typography: Typography, source_key: str, line_offset: int, images: bool = False
+    text: str,
+    *,
+    typography: Typography,
+    source_key: str,
+    line_offset: int,
+    images: bool = False,
+    features: Features = Features(),
 ) -> Rendered:
     """Render Markdown; links lose their tracking parameters.
 
@@ -108,12 +135,13 @@ def render(
     env: dict[str, Any] = {"source_dir": posixpath.dirname(source_key), "refs": [], "cleaned": 0}
     if images:
         env["images"] = []
-    html = markdown(typography).render(text, env)
+    html = markdown(typography, features).render(text, env)
     return Rendered(
         html,
         [(target, line + line_offset) for target, line in env["refs"]],
         [(target, line + line_offset, alt) for target, line, alt in env.get("images", ())],
         env["cleaned"],
+        env.get("headings", []),
     )
 
 
@@ -293,6 +321,17 @@ def _focusable_pre(default: Any) -> Any:
     def render(renderer: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
         made = str(default(tokens, idx, options, env))
         return made.replace("<pre>", '<pre tabindex="0">', 1)
+
+    return render
+
+
+def _highlighted(plain: Any) -> Any:
+    """A fence renderer that colours code in a language Pygments knows and leaves the rest plain."""
+
+    def render(renderer: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+        token = tokens[idx]
+        made = highlight.highlight(token.content, highlight.read_fence(token.info))
+        return made if made is not None else str(plain(tokens, idx, options, env))
 
     return render
 

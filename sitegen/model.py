@@ -77,6 +77,26 @@ class Notice:
         return f"{where}: warning: {self.message}"
 
 
+@dataclass(frozen=True, slots=True)
+class Subheading:
+    """An h3 of a post as its table of contents lists it, under its h2."""
+
+    id: str
+    text: str
+    """Plain text, without markup."""
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """An h2 of a post as its table of contents lists it (two levels: no recursive type)."""
+
+    id: str
+    text: str
+    """Plain text, without markup."""
+    children: tuple[Subheading, ...] = ()
+    """The h3 headings after it, up to the next h2."""
+
+
 EPISODE_TYPES = ("full", "trailer", "bonus")
 """The kinds of episode podcast apps know (itunes:episodeType)."""
 
@@ -116,6 +136,12 @@ class Post:
     draft: bool = False
     description: str = ""
     words: int = 0
+    reading_minutes: int = 0
+    """Minutes it takes to read, shown beside the diary line; 0 when the site shows none."""
+    toc: tuple[Heading, ...] = ()
+    """The table of contents shown at the top; empty when the post shows none."""
+    series: str = ""
+    """The name of the series the post is part of; empty for none."""
     refs: tuple[Ref, ...] = ()
     files: tuple[SourceFile, ...] = ()
     """Bundle files published beside the page."""
@@ -155,6 +181,21 @@ class Tag:
 
 
 @dataclass(frozen=True, slots=True)
+class Series:
+    """Posts that belong together in order, named by `series = "..."` in their front matter."""
+
+    name: str
+    slug: str
+    posts: tuple[int, ...]
+    """Indexes into Site.posts, oldest first: part 1 is the first written."""
+
+    @property
+    def url(self) -> str:
+        """The series' own page, listing its parts in order."""
+        return f"series/{self.slug}/"
+
+
+@dataclass(frozen=True, slots=True)
 class Year:
     year: int
     posts: tuple[int, ...]
@@ -176,6 +217,10 @@ class Site:
     """Content key (posts/x.md) -> URL path, for every parsed document."""
     earlier_same_day: dict[int, tuple[int, ...]] = field(default_factory=dict)
     """Index into posts -> the posts of the same calendar day in earlier years, newest first."""
+    series: tuple[Series, ...] = ()
+    """Sorted by slug."""
+    related: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    """Index into posts -> up to three related posts, the most related first."""
     skipped_drafts: int = 0
     skipped_future: int = 0
     warnings: tuple[Notice, ...] = ()
@@ -189,6 +234,10 @@ class Site:
 
     def older(self, index: int) -> Post | None:
         return self.posts[index + 1] if index + 1 < len(self.posts) else None
+
+    def series_of(self, index: int) -> Series | None:
+        """The series posts[index] is part of, if any."""
+        return next((s for s in self.series if index in s.posts), None)
 
     def on_this_day(self, index: int) -> tuple[Post, ...]:
         """Posts written on the same calendar day as posts[index] in earlier years, newest first."""

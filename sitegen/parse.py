@@ -13,6 +13,8 @@ from .config import Config
 from .errors import ContentError, display_path
 from .frontmatter import FrontMatter, check_keys, split_front_matter
 from .frontmatter import front_matter_keys as front_matter_keys  # the importer asks here
+from .headings import outline, plain_headings
+from .highlight import plain_code
 from .model import EPISODE_TYPES, Document, ImageRef, Notice, Post, Ref
 from .paths import fill_permalink, output_problem
 from .text import digest, plain_text, shorten, slugify
@@ -69,6 +71,8 @@ def parse_document(
     if not slug:
         fail("slug", 'cannot make a URL slug from the title or file name; set slug = "..."')
     url = _url(values, document.kind, slug, date, config, fail)
+    if values.get("series", "").strip() and not slugify(values["series"]):
+        fail("series", "the series name has no letter or digit to name its page")
 
     notices: list[Notice] = []
     body, body_line = fm.body, fm.body_line
@@ -100,17 +104,27 @@ def parse_document(
     if document.kind == "post":
         for line in _stray_dream_blocks(body, body_line):
             notices.append(Notice(shown, line, _STRAY_DREAM))
+    writing = config.writing
+    features = markdown.Features(writing.highlight, writing.heading_links)
     rendered = markdown.render(
-        body, typography=typography, source_key=source.rel, line_offset=body_line - 1, images=True
+        body,
+        typography=typography,
+        source_key=source.rel,
+        line_offset=body_line - 1,
+        images=True,
+        features=features,
     )
     html, images = rendered.html, rendered.images
     refs = dream_refs + rendered.refs
     cleaned += rendered.cleaned
     description = values.get("description", "").strip()
     first = _FIRST_PARAGRAPH.search(html)
-    summary = shorten(
-        description or plain_text(_FOOTNOTE_REF.sub("", first.group(1) if first else html))
-    )
+    lead = first.group(1) if first else plain_headings(plain_code(html))
+    summary = shorten(description or plain_text(_FOOTNOTE_REF.sub("", lead)))
+    toc = outline(rendered.headings)
+    count = sum(1 + len(heading.children) for heading in toc)
+    wanted = writing.toc_min_headings is not None and count >= writing.toc_min_headings
+    words = len(body.split())
 
     day = _day(values, date, config, fm, shown, notices)
     for target, line, alt in images:
@@ -144,7 +158,14 @@ def parse_document(
         tags=tuple(dict.fromkeys(t.strip() for t in values.get("tags", ()) if t.strip())),
         draft=values.get("draft", False),
         description=description,
-        words=len(body.split()),
+        words=words,
+        reading_minutes=(
+            max(1, round(words / writing.words_per_minute))
+            if writing.reading_time and document.kind == "post"
+            else 0
+        ),
+        toc=toc if values.get("toc", wanted) else (),
+        series=values.get("series", "").strip(),
         refs=tuple(Ref(target, line) for target, line in refs),
         files=document.bundle,
         aliases=_aliases(values.get("aliases", ()), fail),

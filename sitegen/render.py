@@ -21,6 +21,7 @@ from .inputs import (
     PlainPage,
     PostPage,
     Prints,
+    SeriesPlace,
     Shown,
     TagsPage,
     TransparencyPage,
@@ -105,6 +106,8 @@ class Plan:
                 tuple(self.entries[p.key] for p in site.on_this_day(index)),
                 self.episodes.by_post.get(post.key),
                 self.place_urls.get(post.location, "") if chrome.places_url else "",
+                self._series_place(index),
+                tuple(self.entries[site.posts[i].key] for i in site.related.get(index, ())),
             )
             yield self._page(f"{post.url}index.html", "post.html", post.source, page)
         for post in site.pages:
@@ -126,6 +129,9 @@ class Plan:
             yield from self._listings(
                 "year", title, url, posts, years=years, calendar=days, diary_months=months
             )
+        for series in site.series:
+            posts = tuple(site.posts[i] for i in series.posts)
+            yield from self._listings("series", series.name, series.url, posts)
         yield from self._places()
         if chrome.dreams_url:
             dreams = site.dreams
@@ -207,6 +213,13 @@ class Plan:
         for place, row in zip(self.site.places, self.places, strict=True):
             posts = tuple(self.site.posts[i] for i in place.posts)
             yield from self._listings("place", place.name, row.url, posts, paginate=True, place=row)
+
+    def _series_place(self, index: int) -> SeriesPlace | None:
+        series = self.site.series_of(index)
+        if series is None:
+            return None
+        parts = tuple(self.entries[self.site.posts[i].key] for i in series.posts)
+        return SeriesPlace(series.name, series.url, series.posts.index(index) + 1, parts)
 
     def _entry(self, post: Post | None) -> Entry | None:
         return None if post is None else self.entries[post.key]

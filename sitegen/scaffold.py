@@ -79,6 +79,15 @@ tags = true                      # a feed for each tag
 # locked = true                  # only the owner may move the podcast to another host
 # persons = [{{ name = "", role = "host" }}]
 
+# What a post shows besides its text.
+[writing]
+highlight = true                 # colour fenced code with a language: ```python
+heading_links = true             # a link to each heading, shown on hover and focus
+# toc_min_headings = 4           # a table of contents from this many headings (or toc = true)
+reading_time = true              # "4 min read" beside the diary line
+words_per_minute = 200
+related = true                   # up to three related entries under each post
+
 # Other hosts the pages may load files from (say, a video host you embed). None by
 # default: then no page makes a browser contact another host, and the build fails
 # if one would. Every host allowed here is named on the transparency page.

@@ -46,6 +46,8 @@ def sitemap_entries(
         for place in site.places:
             posts = (site.posts[i] for i in place.posts)
             entries.append(Entry(f"{places_url}{place.slug}/", _newest(posts)))
+    for series in site.series:
+        entries.append(Entry(series.url, _newest(site.posts[i] for i in series.posts)))
     if site.uses is not None:
         entries.append(Entry("uses/"))
     entries.append(Entry(transparency_url))

@@ -70,6 +70,8 @@ class PostSpec:
     photo: int | None = None
     """A bundle with this photo, shown in the body (and as cover when `cover`)."""
     cover: bool = False
+    series: str = ""
+    """Its series: joining or leaving one changes the other parts' pages (and related)."""
 
     @property
     def published(self) -> bool:
@@ -98,6 +100,8 @@ class PostSpec:
             fields.append(f'dream = "{dream}"')
         if self.tags:
             fields.append("tags = [" + ", ".join(f'"{t}"' for t in self.tags) + "]")
+        if self.series:
+            fields.append(f'series = "{self.series}"')
         stem = self.name[11:]
         if self.aliases:
             # Old addresses of this post alone: two posts never claim one.
@@ -226,6 +230,7 @@ def differences(one: dict[str, bytes], two: dict[str, bytes]) -> list[str]:
 # Strategies -----------------------------------------------------------------------
 
 text = st.lists(st.sampled_from(WORDS), min_size=1, max_size=3).map(" ".join)
+SERIES = st.sampled_from(("", "", "Umzug", "Reise"))
 
 
 @st.composite
@@ -243,6 +248,7 @@ def post_specs(draw: st.DrawFn, stem: str) -> PostSpec:
         body=draw(text),
         photo=draw(st.sampled_from((None, None, 0, 1))),
         cover=draw(st.booleans()),
+        series=draw(SERIES),
     )
 
 
@@ -269,6 +275,7 @@ def site_specs(draw: st.DrawFn) -> SiteSpec:
 
 
 POST_FIELDS: dict[str, st.SearchStrategy[object]] = {
+    "series": SERIES,
     "title": text,
     "has_time": st.booleans(),
     "location": st.sampled_from(PLACES),

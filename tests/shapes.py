@@ -1,6 +1,7 @@
 """A site holding one post of every shape sitegen knows, for the quality gates and Lighthouse.
 
-Footnotes, a long code line, a table, a quotation, a photo alone, a cover, a gallery, an
+Footnotes, a long code line, a table, coloured code with numbered and marked lines, code in
+a language nobody knows, headings with links to themselves and a table of contents, a series of two, a quotation, a photo alone, a cover, a gallery, an
 MP3 episode with transcript and chapters, an M4A episode, a dream, a video card, a long
 German compound word, posts with and without a description, tags spread over several
 pages, a page, the uses page; and a site.toml without a description.
@@ -162,6 +163,46 @@ presses = {"Stockpresse": 1, "Spindelpresse": 2, "Kniehebelpresse": 1}; print(su
 """,
             location="Leipzig",
             tags=["Werkstatt", "Werkzeug"],
+            series="Pressen & Zuschnitt",
+        ),
+        "content/posts/2024-01-05-zuschnitt.md": _post(
+            "Zuschnitt, gerechnet",
+            "2024-01-05T20:15:00+01:00",
+            """
+Wie viele Streifen passen aus einem Bogen?
+
+## Die Rechnung
+
+```python {linenos=true hl_lines=[2,"3-4"]}
+def streifen(bogen=700, breite=50, schnitt=1):
+    # Jeder Schnitt kostet einen Millimeter.
+    return (bogen + schnitt) // (breite + schnitt)
+print(f"{streifen()} Streifen", 0x1F, 3.5, [True, None])
+```
+
+### Im Terminal
+
+```console
+$ python zuschnitt.py
+13 Streifen
+```
+
+## Die Rechnung
+
+Noch einmal, in einer Sprache, die niemand kennt:
+
+```werkstattsprache
+SCHNEIDE 13 STREIFEN
+```
+
+```diff
+- 12 Streifen
++ 13 Streifen
+```
+""",
+            toc=True,
+            tags=["Werkstatt"],
+            series="Pressen & Zuschnitt",
         ),
         "content/posts/2024-01-09-der-hof/index.md": _post(
             "Der Hof",

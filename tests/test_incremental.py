@@ -93,6 +93,9 @@ def test_a_title_edit_rewrites_only_the_pages_that_show_the_title(make_site: Mak
         "2012/01/10/eintrag-9/index.html",
         "2012/01/09/eintrag-8/index.html",  # its neighbours link to it by title
         "2012/01/11/eintrag-10/index.html",
+        "2012/01/03/eintrag-2/index.html",  # these list it as related (same tag, nearest)
+        "2012/01/17/eintrag-16/index.html",
+        "2012/01/24/eintrag-23/index.html",
         "page/11/index.html",  # the index page that lists it (two a page, newest first)
         "2012/index.html",
         "tags/thema-2/page/2/index.html",  # tag pages are paginated like the index

@@ -1505,7 +1505,11 @@ def test_every_page_sitegen_makes_is_a_url_the_import_keeps_free(make_site: Make
         {
             "site.toml": SITE_TOML.replace("paginate = 2", "paginate = 1"),
             "content/posts/2014-01-01-a.md": post(
-                "A", "2014-01-01T08:00:00+01:00", tags=["Hafen"], dream="Heute Nacht flog ich."
+                "A",
+                "2014-01-01T08:00:00+01:00",
+                tags=["Hafen"],
+                dream="Heute Nacht flog ich.",
+                series="Am Kai",
             ),
             "content/posts/2014-01-02-b/index.md": post(
                 "B", "2014-01-02T08:00:00+01:00", "![Kai](kai.png)", aliases=["/alt/b/"]
@@ -1531,6 +1535,10 @@ def test_every_page_sitegen_makes_is_a_url_the_import_keeps_free(make_site: Make
         and taken.holder(output.removesuffix("index.html")) is None
     ]
     assert free == []
-    assert {"tags/hafen/index.html", "traeume/index.html", "page/2/index.html", "uses.json"} <= {
-        p.relative_to(site / "output").as_posix() for p in (site / "output").rglob("*")
-    }
+    assert {
+        "tags/hafen/index.html",
+        "traeume/index.html",
+        "page/2/index.html",
+        "uses.json",
+        "series/am-kai/index.html",
+    } <= {p.relative_to(site / "output").as_posix() for p in (site / "output").rglob("*")}

@@ -116,6 +116,7 @@ def survey(config: Config, ours: set[str]) -> Survey:
     for url, holder in made.items():
         taken.add(url, holder)
     taken.folders["tags/"] = "the tag pages"
+    taken.folders["series/"] = "the series pages"
     taken.folders[IMAGE_FOLDER] = "the published images"
     for output in theme.static_files():
         taken.add(output, f"a file of theme {theme.name}")
