@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from .config import Config
 from .errors import BuildErrors, ContentError, SitegenError
 from .model import Notice, Post, Site, Tag, Year
 from .places import Place, gather_places
-from .related import gather_series, relate
+from .related import Relations, gather_series, relate
 from .text import slugify
 from .usage import Uses
 
@@ -22,8 +22,12 @@ def assemble(
     now: dt.datetime,
     drafts: bool,
     uses: Uses | None = None,
+    relations: Callable[[tuple[Post, ...]], Relations] = relate,
 ) -> Site:
-    """Decide what is published and index it; `now` decides which posts are still future."""
+    """Decide what is published and index it; `now` decides which posts are still future.
+
+    `relations` finds each post's related entries (the build passes one that keeps them).
+    """
     urls = {d.key: d.url for d in documents}
     published: list[Post] = []
     pages: list[Post] = []
@@ -66,7 +70,7 @@ def assemble(
         years=years,
         earlier_same_day=_earlier_same_day(posts, by_day.values()),
         series=gather_series(posts),
-        related=relate(posts) if config.writing.related else {},
+        related=relations(posts) if config.writing.related else {},
         urls=urls,
         skipped_drafts=skipped_drafts,
         skipped_future=skipped_future,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import logging
 import os
 import sys
@@ -12,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-from . import __version__, audit, output, stamp
+from . import __version__, audit, output, stamp, swap
 from .assemble import assemble
 from .cache import Entry, ParseCache
 from .config import Config, load_config
@@ -25,6 +26,7 @@ from .model import Document, Notice, Post
 from .parallel import parallel_map
 from .parse import parse_document
 from .podcast import plan_episodes
+from .related import Relations, read_relations, relate, relation_digest
 from .render import Plan
 from .text import count, digest
 from .theme import load_theme
@@ -138,7 +140,8 @@ def build(options: BuildOptions) -> BuildReport:
         cache.close()
 
     uses = load_uses(config, today)
-    site = assemble(config, documents, now, options.drafts, uses)
+    relations = functools.partial(_kept_relations, site_dir / CACHE_DIR / "related.json")
+    site = assemble(config, documents, now, options.drafts, uses, relations)
     episodes = plan_episodes(site)
     images = plan_images(site, site_dir / CACHE_DIR / "images")
     make_images(images, progress=_progress_bar("images") if sys.stderr.isatty() else None)
@@ -261,3 +264,28 @@ def _check_out_dir(out_dir: Path, site_dir: Path) -> None:
     content = site_dir / "content"
     if out_dir in (site_dir, content) or out_dir in site_dir.parents or content in out_dir.parents:
         raise SitegenError(f"{out_dir} cannot be the output folder: it holds the site's own files")
+
+
+def _kept_relations(path: Path, posts: tuple[Post, ...]) -> Relations:
+    """Related entries as the last build found them, unless what they are made of changed.
+
+    They depend on the posts' keys, dates, places, series and tags only, so an edit of a
+    body (the common case) reuses them; finding them again costs seconds in a large diary.
+    The file is checked like any input: anything malformed is ignored and made anew.
+    """
+    key = digest(code_digest(), relation_digest(posts))
+    try:
+        kept = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        kept = None
+    if isinstance(kept, dict) and kept.get("key") == key:
+        found = read_relations(kept.get("related"), len(posts))
+        if found is not None:
+            return found
+    found = relate(posts)
+    data = {"key": key, "related": [[i, *found[i]] for i in sorted(found)]}
+    try:
+        swap.write_atomically(path, json.dumps(data, separators=(",", ":")).encode())
+    except OSError as e:
+        log.debug("related entries not kept: %s", e)  # a cache that cannot be written is no error
+    return found

@@ -5,12 +5,13 @@ from __future__ import annotations
 import bisect
 import heapq
 import itertools
+import json
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 
 from .model import Post, Series
-from .text import slugify
+from .text import digest, slugify
 
 RELATED = 3
 """Related entries shown under a post, at most."""
@@ -33,7 +34,33 @@ def gather_series(posts: tuple[Post, ...]) -> tuple[Series, ...]:
     )
 
 
-def relate(posts: tuple[Post, ...], limit: int = RELATED) -> dict[int, tuple[int, ...]]:
+Relations = dict[int, tuple[int, ...]]
+"""Post index -> the indexes of its related posts, the most related first."""
+
+
+def relation_digest(posts: tuple[Post, ...], limit: int = RELATED) -> str:
+    """Changes whenever anything `relate` reads of the posts does (never on a body edit)."""
+    return digest(
+        str(limit),
+        *(json.dumps([p.key, p.date.timestamp(), p.location, p.series, p.tags]) for p in posts),
+    )
+
+
+def read_relations(data: object, count: int) -> Relations | None:
+    """Relations kept in the cache, if they are well formed for `count` posts; else None."""
+    if not isinstance(data, list):
+        return None
+    found: Relations = {}
+    for row in data:
+        if not (isinstance(row, list) and row and all(type(x) is int for x in row)):
+            return None
+        if not all(0 <= x < count for x in row) or len(row) > RELATED + 1 or row[0] in row[1:]:
+            return None
+        found[row[0]] = tuple(row[1:])
+    return found
+
+
+def relate(posts: tuple[Post, ...], limit: int = RELATED) -> Relations:
     """For each post, up to `limit` others: most shared tags, then the same place, then nearest.
 
     A post shares a tag or its place with each of them; posts of its own series are left

@@ -16,7 +16,7 @@ from sitegen.links import check_links
 from sitegen.model import Post
 from sitegen.related import RELATED, gather_series, relate
 
-from .conftest import MakeSite, build_site, post, read, snapshot
+from .conftest import MakeSite, build_site, fresh_build, post, read, snapshot
 
 TAGS = ["Papier", "papier", "Werkstatt", "Leim", "Reise"]
 PLACES = ["", "Leipzig", "leipzig ", "Hamburg"]
@@ -207,3 +207,27 @@ def test_a_series_without_a_letter_is_reported(make_site: MakeSite) -> None:
     site = make_site({"content/posts/2024-05-04-a.md": post("A", "2024-05-04", series="!!")})
     with pytest.raises(BuildErrors, match="series name has no letter"):
         build_site(site)
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        b"{not json",
+        b'{"key": 1, "related": {"0": [1]}}',
+        b"[" * 100_000,
+        b'{"key": "x", "related": [[0, 99999], [1, "2"]]}',
+    ],
+)
+def test_related_entries_kept_by_the_last_build_are_checked_before_use(
+    make_site: MakeSite, tmp_path: Path, kept: bytes
+) -> None:
+    site = make_site(_site_posts())
+    build_site(site)
+    cache = site / ".sitegen-cache/related.json"
+    assert cache.is_file()  # a body edit need not find them again
+    cache.write_bytes(kept)
+    (site / "content/posts/2024-05-11-adressen.md").write_text(
+        post("Die alten Adressen", "2024-05-11T08:40:00+02:00", tags=["Reise", "Umzug"])
+    )
+    build_site(site)
+    assert snapshot(site / "output") == fresh_build(site, tmp_path / "fresh")
