@@ -110,7 +110,7 @@ class Feeds:
             category=show.category,
             subcategory=show.subcategory,
             explicit=show.explicit,
-            author=show.author or self.config.author.name or show.owner.name,
+            author=self._author(),
             owner_name=show.owner.name,
             owner_email=show.owner.email,
             type=show.type,
@@ -136,6 +136,12 @@ class Feeds:
             for v in self.config.podcast.persons
         )
 
+    def _author(self) -> str:
+        """Who the podcast names as its author: [podcast] author, the site's, else the owner."""
+        show = self.config.podcast
+        assert show is not None
+        return show.author or self.config.author.name or show.owner.name
+
     def _copyright(self, feed: Feed) -> str:
         """The copyright line site.toml leaves out: "© 2024–2026 Jana", the episodes' years."""
         show = self.config.podcast
@@ -143,7 +149,7 @@ class Feeds:
         years = sorted(i.post.date.year for i in feed.items)
         span = f"{years[0]}–{years[-1]}" if years else ""
         span = span.removesuffix(f"–{years[0]}") if years else ""
-        who = show.author or self.config.author.name or show.owner.name
+        who = self._author()
         return " ".join(part for part in ("©", span, who) if part)
 
     def _channel(self, feed: Feed, episodes: bool = False) -> Channel:
@@ -206,6 +212,6 @@ class Feeds:
             type=post.episode_type,
             explicit=show.explicit if post.explicit is None else post.explicit,
             image=self.templates.abs_url(self.episodes.artwork),
-            author=show.author or self.config.author.name or show.owner.name,
+            author=self._author(),
             persons=self._persons() + tuple(Voice(name, "guest") for name in post.guests),
         )
