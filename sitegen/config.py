@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 import tomllib
-import types
-import typing
 import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +16,9 @@ import babel
 from .errors import ConfigError, display_path
 from .paths import permalink_problems
 from .places import check_places
+from .podcastconfig import Podcast, podcast_problems
 from .text import toml_problem
+from .tomlcheck import convert_table
 
 SITE_FILE = "site.toml"
 
@@ -61,59 +60,6 @@ class Feeds:
     """The whole post in feeds; false for the summary and a link."""
     tags: bool = True
     """A feed for each tag, at /tags/NAME/feed.xml."""
-
-
-@dataclass(frozen=True, slots=True)
-class Person:
-    name: str = ""
-    email: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Funding:
-    url: str = ""
-    text: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Voice:
-    """Someone heard in the podcast (podcast:person)."""
-
-    name: str = ""
-    role: str = "host"
-    """A role of the Podcasting 2.0 taxonomy: host, guest, producer, ..."""
-    href: str = ""
-    """Their page."""
-    img: str = ""
-    """Their picture: an absolute URL, or a path in content/static/."""
-
-
-@dataclass(frozen=True, slots=True)
-class Podcast:
-    title: str = ""
-    """Defaults to the site's title."""
-    description: str = ""
-    """Defaults to the site's description."""
-    image: str = ""
-    """Artwork, a path inside content/static/."""
-    category: str = ""
-    """One of Apple's categories: "Society & Culture"."""
-    subcategory: str = ""
-    """One of the category's subcategories: "Personal Journals"."""
-    explicit: bool = False
-    author: str = ""
-    """Defaults to [author] name."""
-    owner: Person = field(default_factory=Person)
-    """Who directories write to; both name and email are required."""
-    type: str = "episodic"
-    """episodic (newest first) or serial (in order)."""
-    locked: bool = True
-    """Ask directories not to let anyone but the owner move the feed elsewhere."""
-    guid: str = ""
-    """podcast:guid; defaults to the one computed from the feed's URL. Set it when moving."""
-    funding: Funding | None = None
-    persons: tuple[Voice, ...] = ()
-    copyright: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,7 +177,7 @@ def load_config(site_dir: Path, base_url: str | None = None) -> Config:
     if base_url is not None:
         raw["base_url"] = base_url
     problems: list[str] = []
-    values = _convert(Config, raw, "", problems)
+    values = convert_table(Config, raw, "", problems)
     if not problems:
         _check(values, problems)
     image = values.get("image", "").strip("/")
@@ -287,194 +233,6 @@ def _check(values: dict[str, Any], problems: list[str]) -> None:
         except (babel.UnknownLocaleError, ValueError):
             problems.append(f"language: no dates known for {language!r} (try 'de' or 'en')")
     if values.get("podcast") is not None:
-        _check_podcast(values["podcast"], problems)
+        podcast_problems(values["podcast"], problems)
     if "places" in values:
         values["places"] = check_places(values["places"], problems)
-
-
-def _check_podcast(podcast: Podcast, problems: list[str]) -> None:
-    if not podcast.owner.name or not podcast.owner.email:
-        problems.append(
-            "podcast.owner: a podcast needs an owner with name and email, like owner = "
-            '{ name = "Jana", email = "jana@example.org" } (directories write to it)'
-        )
-    if not podcast.image:
-        problems.append('podcast.image: the artwork is required, like image = "cover.jpg"')
-    if podcast.category not in APPLE_CATEGORIES:
-        known = ", ".join(APPLE_CATEGORIES)
-        problems.append(f"podcast.category: must be one of Apple's categories: {known}")
-    elif podcast.subcategory and podcast.subcategory not in APPLE_CATEGORIES[podcast.category]:
-        subs = ", ".join(APPLE_CATEGORIES[podcast.category]) or "none"
-        problems.append(
-            f"podcast.subcategory: {podcast.category!r} has these subcategories: {subs}"
-        )
-    if podcast.type not in ("episodic", "serial"):
-        problems.append("podcast.type: must be 'episodic' or 'serial'")
-    if podcast.guid and not re.fullmatch(
-        r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", podcast.guid
-    ):
-        problems.append("podcast.guid: must be a UUID like 917393e3-1b1e-5cef-ace4-edaa54e1f810")
-    if podcast.funding is not None and not re.match(r"https?://", podcast.funding.url):
-        problems.append("podcast.funding.url: must be an absolute http(s) URL")
-    for i, voice in enumerate(podcast.persons):
-        if not voice.name:
-            problems.append(f"podcast.persons[{i}].name: missing (required)")
-
-
-APPLE_CATEGORIES: dict[str, tuple[str, ...]] = {
-    "Arts": ("Books", "Design", "Fashion & Beauty", "Food", "Performing Arts", "Visual Arts"),
-    "Business": (
-        "Careers",
-        "Entrepreneurship",
-        "Investing",
-        "Management",
-        "Marketing",
-        "Non-Profit",
-    ),
-    "Comedy": ("Comedy Interviews", "Improv", "Stand-Up"),
-    "Education": ("Courses", "How To", "Language Learning", "Self-Improvement"),
-    "Fiction": ("Comedy Fiction", "Drama", "Science Fiction"),
-    "Government": (),
-    "Health & Fitness": (
-        "Alternative Health",
-        "Fitness",
-        "Medicine",
-        "Mental Health",
-        "Nutrition",
-        "Sexuality",
-    ),
-    "History": (),
-    "Kids & Family": ("Education for Kids", "Parenting", "Pets & Animals", "Stories for Kids"),
-    "Leisure": (
-        "Animation & Manga",
-        "Automotive",
-        "Aviation",
-        "Crafts",
-        "Games",
-        "Hobbies",
-        "Home & Garden",
-        "Video Games",
-    ),
-    "Music": ("Music Commentary", "Music History", "Music Interviews"),
-    "News": (
-        "Business News",
-        "Daily News",
-        "Entertainment News",
-        "News Commentary",
-        "Politics",
-        "Sports News",
-        "Tech News",
-    ),
-    "Religion & Spirituality": (
-        "Buddhism",
-        "Christianity",
-        "Hinduism",
-        "Islam",
-        "Judaism",
-        "Religion",
-        "Spirituality",
-    ),
-    "Science": (
-        "Astronomy",
-        "Chemistry",
-        "Earth Sciences",
-        "Life Sciences",
-        "Mathematics",
-        "Natural Sciences",
-        "Nature",
-        "Physics",
-        "Social Sciences",
-    ),
-    "Society & Culture": (
-        "Documentary",
-        "Personal Journals",
-        "Philosophy",
-        "Places & Travel",
-        "Relationships",
-    ),
-    "Sports": (
-        "Baseball",
-        "Basketball",
-        "Cricket",
-        "Fantasy Sports",
-        "Football",
-        "Golf",
-        "Hockey",
-        "Rugby",
-        "Running",
-        "Soccer",
-        "Swimming",
-        "Tennis",
-        "Volleyball",
-        "Wilderness",
-        "Wrestling",
-    ),
-    "Technology": (),
-    "True Crime": (),
-    "TV & Film": ("After Shows", "Film History", "Film Interviews", "Film Reviews", "TV Reviews"),
-}
-"""Apple Podcasts' categories and their subcategories, as its feeds must name them."""
-
-
-def convert_table(cls: type[Any], raw: Any, where: str, problems: list[str]) -> dict[str, Any]:
-    """Check a TOML table against a dataclass as site.toml is checked (for other TOML files)."""
-    return _convert(cls, raw, where, problems)
-
-
-def _convert(cls: type[Any], raw: Any, where: str, problems: list[str]) -> dict[str, Any]:
-    """Check a TOML table against a dataclass; collect every problem with its dotted path."""
-    if not isinstance(raw, dict):
-        problems.append(f"{where}: must be a table")
-        return {}
-    hints = typing.get_type_hints(cls)
-    known = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
-    values: dict[str, Any] = {}
-    for key in sorted(set(raw) - set(known)):
-        problems.append(f"{_join(where, key)}: unknown key")
-    for name, f in known.items():
-        dotted = _join(where, name)
-        if name not in raw:
-            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-                problems.append(f"{dotted}: missing (required)")
-            continue
-        values[name] = _value(hints[name], raw[name], dotted, problems)
-    return values
-
-
-def _value(hint: Any, raw: Any, where: str, problems: list[str]) -> Any:
-    origin = typing.get_origin(hint)
-    if origin in (types.UnionType, typing.Union):
-        options = [a for a in typing.get_args(hint) if a is not type(None)]
-        return _value(options[0], raw, where, problems)
-    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        return hint(**_convert(hint, raw, where, problems))
-    if origin is tuple:
-        item = typing.get_args(hint)[0]
-        if not isinstance(raw, list):
-            problems.append(f"{where}: must be a list")
-            return ()
-        return tuple(_value(item, v, f"{where}[{i}]", problems) for i, v in enumerate(raw))
-    if origin is dict:
-        if not isinstance(raw, dict):
-            problems.append(f"{where}: must be a table")
-        return raw
-    expected: dict[Any, tuple[type | tuple[type, ...], str]] = {
-        str: (str, "a string"),
-        bool: (bool, "true or false"),
-        float: ((int, float), "a number"),
-        dt.date: (dt.date, "a date like 2011-10-08"),
-    }
-    if hint is int:
-        if isinstance(raw, bool) or not isinstance(raw, int) or raw <= 0:
-            problems.append(f"{where}: must be a positive integer")
-        return raw
-    types_, description = expected[hint]
-    wrong_bool = hint is not bool and isinstance(raw, bool)
-    wrong_date = hint is dt.date and isinstance(raw, dt.datetime)
-    if not isinstance(raw, types_) or wrong_bool or wrong_date:
-        problems.append(f"{where}: must be {description}")
-    return raw
-
-
-def _join(where: str, key: str) -> str:
-    return f"{where}.{key}" if where else key

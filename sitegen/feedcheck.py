@@ -23,10 +23,10 @@ from urllib.parse import unquote, urlsplit
 import feedparser
 from lxml import etree
 
-from .config import APPLE_CATEGORIES
 from .feedlint import rss_warnings
 from .feeds import ITUNES_NS, JSON_FEED_VERSION, PODCAST_NS
 from .podcast import artwork_problem
+from .podcastconfig import APPLE_CATEGORIES
 
 _NAMES = ("feed.xml", "atom.xml", "feed.json", "podcast.xml")
 _ATOM = "{http://www.w3.org/2005/Atom}"

@@ -6,7 +6,6 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urljoin
 
-from .config import Voice
 from .feedhtml import absolute_urls, sanitize
 from .feeds import (
     PODCAST_FEED,
@@ -20,6 +19,7 @@ from .feeds import (
 )
 from .inputs import FeedItem, Prints
 from .model import Episode, Episodes, Job, Post, Site
+from .podcastconfig import Voice
 from .podcastfeed import Show, podcast
 from .templating import Templates
 

@@ -23,7 +23,7 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from .config import Voice
+from .podcastconfig import Voice
 
 RSS_DOCS = "https://www.rssboard.org/rss-specification"
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"

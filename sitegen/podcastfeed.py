@@ -8,7 +8,6 @@ from typing import Any
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 
-from .config import Voice
 from .feeds import (
     CHAPTERS_MIME,
     ITUNES_NS,
@@ -19,6 +18,7 @@ from .feeds import (
     _xml_safe,
     rss,
 )
+from .podcastconfig import Voice
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,9 +13,10 @@ import tomllib
 from dataclasses import dataclass
 from typing import Any
 
-from .config import Config, convert_table
+from .config import Config
 from .errors import BuildErrors, ContentError, display_path
 from .text import toml_problem
+from .tomlcheck import convert_table
 from .tracking import clean_url
 from .usage import UseItem, Uses
 
