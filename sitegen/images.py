@@ -1,4 +1,5 @@
-"""Publish images: responsive variants without metadata, made in parallel, cached by content.
+"""Publish images: plan responsive variants named by content, have the missing ones made
+(variants.py, in parallel), and keep the cache to exactly what the build used.
 
 A variant's file name carries a digest of its source's bytes and of its operation
 (width, format, encoder settings), so a file of that name in the cache is a fresh
@@ -11,74 +12,38 @@ re-hash of each source, never a decode.
 
 from __future__ import annotations
 
-import concurrent.futures
-import contextlib
 import hashlib
-import io
 import json
-import multiprocessing
 import os
 import posixpath
-import threading
-import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageOps, UnidentifiedImageError, features
+from PIL import Image, UnidentifiedImageError, features
 
 from .errors import BuildErrors, ContentError, SitegenError, display_path
 from .imageclean import MAX_DECODE_BYTES, decode_too_big
 from .markdown import IMAGE_EXTENSIONS
 from .model import ImageRef, Job, Picture, Pictures, Post, Site, Variant
-from .parallel import quiet_worker
 from .swap import write_atomically
 from .text import digest, slugify
-
-MAX_PIXELS = 2**28
-"""Bigger images (256 megapixels, more than any camera makes) are refused as decompression bombs."""
-Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+from .variants import BOMB as _BOMB
+from .variants import FORMATS, Operation, Task, run_tasks
+from .variants import opening as _opening
+from .variants import too_big as _too_big
 
 _VERSION = "images-1"
 """Part of every variant's digest and of the index: bump it when the output changes."""
 _INDEX = "index.json"
 _OUTPUT_FOLDER = "images/"
 
-# Pillow format, MIME type, file extension and encoder settings of each published format.
-_FORMATS: dict[str, tuple[str, str, str, dict[str, Any]]] = {
-    # Speed 7 keeps AVIF within reach of WebP; one thread, as images run one a core.
-    "avif": ("AVIF", "image/avif", "avif", {"quality": 50, "speed": 7, "max_threads": 1}),
-    "webp": ("WEBP", "image/webp", "webp", {"quality": 80, "method": 4}),
-    "jpeg": ("JPEG", "image/jpeg", "jpg", {"quality": 82, "optimize": True, "progressive": True}),
-    "png": ("PNG", "image/png", "png", {}),
-}
+opened = 0
+"""Image headers read in this process to plan variants; tests watch it."""
+
 _SOURCE_FORMATS = {"JPEG": "jpeg", "MPO": "jpeg", "PNG": "png", "WEBP": "webp"}
 """Formats sitegen reads (MPO: phones' multi-picture JPEGs), each to its fallback format."""
-
-_BOMB = (Image.DecompressionBombError, Image.DecompressionBombWarning)
-
-opened = 0
-"""Images opened in this process (headers read or pixels decoded); tests watch it."""
-
-
-@dataclass(frozen=True, slots=True)
-class Operation:
-    """One variant to make: a size in a format, stored in the cache under `name`."""
-
-    name: str
-    width: int
-    height: int
-    format: str
-
-
-@dataclass(frozen=True, slots=True)
-class Task:
-    """A source image to decode once, and the variants the cache lacks."""
-
-    path: str
-    shown: str
-    operations: tuple[Operation, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +147,7 @@ def make_images(plan: ImagePlan, progress: Callable[[int, int], None] | None = N
     plan.cache_dir.mkdir(parents=True, exist_ok=True)
     total = len(plan.tasks)
     errors: list[SitegenError] = []
-    for done, (task, problem) in enumerate(_run(plan.tasks, str(plan.cache_dir)), start=1):
+    for done, (task, problem) in enumerate(run_tasks(plan.tasks, str(plan.cache_dir)), start=1):
         if problem:
             errors.append(ContentError(problem, task.shown))
         if progress:
@@ -202,45 +167,6 @@ def keep_cache(plan: ImagePlan) -> list[str]:
         (plan.cache_dir / name).unlink(missing_ok=True)
         removed.append(name)
     return removed
-
-
-def make_variants(path: str, operations: tuple[Operation, ...], cache_dir: str) -> str | None:
-    """Decode one image once and write its variants into the cache; return a problem or None.
-
-    Runs in worker processes, so it takes and returns only plain, picklable values.
-    """
-    global opened
-    try:
-        with _opening(), Image.open(path) as raw:
-            opened += 1
-            biggest = operations[-1]
-            if raw.format in ("JPEG", "MPO"):
-                # Let libjpeg decode at 1/2, 1/4 or 1/8 scale: a huge photo stays small in memory.
-                swapped = raw.getexif().get(0x0112, 1) in (5, 6, 7, 8)
-                size = (
-                    (biggest.height, biggest.width) if swapped else (biggest.width, biggest.height)
-                )
-                raw.draft(raw.mode, size)
-            raw.load()
-            icc = raw.info.get("icc_profile") if raw.mode != "CMYK" else None
-            image = _plain(ImageOps.exif_transpose(raw))
-        variant = image
-        for size in sorted({(op.width, op.height) for op in operations}, reverse=True):
-            # Each smaller size from the one before: less to read, and just as sharp.
-            if variant.size == size:
-                variant = variant.copy()
-            else:
-                variant = variant.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
-            for op in operations:
-                if (op.width, op.height) == size:
-                    write_atomically(Path(cache_dir, op.name), _encode(variant, op.format, icc))
-    except _BOMB:
-        return _too_big()
-    except (UnidentifiedImageError, SyntaxError):
-        return "not an image sitegen can read (is it damaged, or another format?)"
-    except (OSError, ValueError) as e:
-        return f"cannot decode this image: {e} (is the file complete?)"
-    return None
 
 
 def _check_ref(target: str, content: Path) -> str | None:
@@ -311,7 +237,7 @@ def _operations(
         sizes, order = sizes[-1:], [source.format]
     operations = []
     for fmt in order:
-        _, _, extension, options = _FORMATS[fmt]
+        _, _, extension, options = FORMATS[fmt]
         for width in sizes:
             height = max(1, round(source.height * width / source.width))
             op_digest = digest(_VERSION, source.digest, fmt, str(width), str(height), repr(options))
@@ -323,7 +249,7 @@ def _operations(
 
 def _picture(source: _Source, operations: list[Operation]) -> Picture:
     variants = tuple(
-        Variant(_OUTPUT_FOLDER + op.name, op.width, op.height, _FORMATS[op.format][1])
+        Variant(_OUTPUT_FOLDER + op.name, op.width, op.height, FORMATS[op.format][1])
         for op in operations
     )
     biggest = variants[-1]
@@ -335,72 +261,6 @@ def _picture(source: _Source, operations: list[Operation]) -> Picture:
         fallback=biggest.mime,
         digest=digest(*(v.output for v in variants)),
     )
-
-
-def _run(tasks: tuple[Task, ...], cache_dir: str) -> Iterator[tuple[Task, str | None]]:
-    workers = min(len(tasks), os.cpu_count() or 1)
-    if workers == 1:
-        for task in tasks:
-            yield task, make_variants(task.path, task.operations, cache_dir)
-        return
-    # A forked child would inherit the locks of other threads (the dev server's): spawn then.
-    method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
-    context = multiprocessing.get_context(method)
-    with concurrent.futures.ProcessPoolExecutor(
-        workers, mp_context=context, initializer=quiet_worker
-    ) as pool:
-        futures = {
-            pool.submit(make_variants, task.path, task.operations, cache_dir): task
-            for task in tasks
-        }
-        try:
-            for future in concurrent.futures.as_completed(futures):
-                yield futures[future], future.result()
-        except BaseException:
-            # Ctrl-C: do not wait for large images to finish; end the workers now.
-            for process in list(getattr(pool, "_processes", {}).values()):
-                process.terminate()
-            pool.shutdown(cancel_futures=True)
-            raise
-
-
-@contextlib.contextmanager
-def _opening() -> Iterator[None]:
-    """Treat Pillow's decompression bomb warning as the error it is for us."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        yield
-
-
-def _too_big() -> str:
-    return (
-        f"image has more than {MAX_PIXELS // 1_000_000} megapixels; "
-        "refused as a possible decompression bomb"
-    )
-
-
-def _plain(image: Image.Image) -> Image.Image:
-    """A mode every encoder takes, and no metadata left to copy along."""
-    if image.mode in ("P", "PA"):
-        transparent = image.mode == "PA" or "transparency" in image.info
-        image = image.convert("RGBA" if transparent else "RGB")
-    elif image.mode == "1":
-        image = image.convert("L")
-    elif image.mode not in ("RGB", "RGBA", "L", "LA"):
-        image = image.convert("RGB")
-    image.info = {}
-    return image
-
-
-def _encode(image: Image.Image, fmt: str, icc: bytes | None) -> bytes:
-    pil_format, _, _, options = _FORMATS[fmt]
-    if fmt == "jpeg" and image.mode not in ("RGB", "L"):
-        image = image.convert("RGB")
-    # Only what we pass is written: no EXIF, no XMP, no comments; the colour profile stays.
-    image.info = {}
-    buffer = io.BytesIO()
-    image.save(buffer, pil_format, **options, **({"icc_profile": icc} if icc else {}))
-    return buffer.getvalue()
 
 
 def _reader(path: Path) -> Callable[[], bytes]:
