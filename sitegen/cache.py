@@ -22,10 +22,11 @@ Entry = tuple[str, str, str, str, str, str, str]
 """A cache row: key, version, stat, source digest, JSON of the post, its HTML body, its print."""
 
 
-_DECODED: dict[tuple[str, str, str], tuple[Post, str]] = {}
-"""Posts decoded from the cache in this process (with their prints), by version, file, digest."""
-_DECODED_MAX = 50_000
-"""Decoded posts kept at most: a long `sitegen serve` session must not grow without end."""
+_DECODED: dict[str, tuple[str, str, Post, str]] = {}
+"""Posts decoded from the cache in this process, so `sitegen serve` decodes each stored post
+once: by content key, the version and source digest it was decoded from, the post, its print.
+One entry a document, and after `save` only documents that exist, in their current version:
+a long session of edits holds no more posts than the site has."""
 
 
 class ParseCache:
@@ -65,22 +66,20 @@ class ParseCache:
                 (rel, version, stat_key(document), source_digest, data, html, known)
             )
         # A long-lived process (`sitegen serve`) decodes each stored post once.
-        memo = (self.version, document.source.rel, source_digest)
-        found = _DECODED.pop(memo, None)
-        if found is None:
+        rel = document.source.rel
+        found = _DECODED.get(rel)
+        if found is None or found[:2] != (self.version, source_digest):
             # The body is stored as it is, outside the JSON: decoding it is most of the cost.
             fields = json.loads(data)
             fields["html"] = html
-            post = decode(Post, fields)
-            if document.bundle:
-                # Bundle files are the document's, where the site is now (never stored).
-                post = dataclasses.replace(post, files=document.bundle)
-            found = (post, known)
-            while len(_DECODED) >= _DECODED_MAX:
-                del _DECODED[next(iter(_DECODED))]  # the one used longest ago
-        _DECODED[memo] = found
-        self.prints[document.source.rel] = found[1]
-        return found[0]
+            found = (self.version, source_digest, decode(Post, fields), known)
+            _DECODED[rel] = found
+        post = found[2]
+        if post.files != document.bundle:
+            # Bundle files are the document's, where the site is now (never stored).
+            post = dataclasses.replace(post, files=document.bundle)
+        self.prints[rel] = found[3]
+        return post
 
     def entry(self, document: Document, post: Post) -> Entry:
         """The row that stores `post`; made apart from `store` so workers can make it."""
@@ -96,6 +95,7 @@ class ParseCache:
     def store(self, entry: Entry) -> None:
         self.pending.append(entry)
         self.prints[entry[0]] = entry[6]
+        _DECODED.pop(entry[0], None)  # decoded from a version of the file that is gone
 
     def save(self, keep: set[str]) -> None:
         """Write new entries; forget documents that no longer exist."""
@@ -107,9 +107,16 @@ class ParseCache:
             self.db.executemany("DELETE FROM posts WHERE key = ?", gone)
             self.db.execute("DELETE FROM posts WHERE version != ?", (self.version,))
         self.pending = []
+        for key in _DECODED.keys() - keep:
+            del _DECODED[key]
 
     def close(self) -> None:
         self.db.close()
+
+
+def decoded_posts() -> int:
+    """Posts this process holds decoded (tests check that the number stays bounded)."""
+    return len(_DECODED)
 
 
 def post_print(data: str, html: str) -> str:

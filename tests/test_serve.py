@@ -21,6 +21,9 @@ from urllib.parse import urlsplit
 import pytest
 from PIL import Image
 
+from sitegen import cache
+from sitegen.config import load_config
+from sitegen.discover import discover
 from sitegen.serve import DevServer, ServeOptions
 
 from .browser import chromium
@@ -390,6 +393,25 @@ def test_saves_by_rename_rebuild_once(make_site: MakeSite, serve: Any, events: A
     assert stream.next("build")["error"] is None
     assert stream.during(0.5) == []
     assert "Am Anfang war der Kitt." in text(server, FIRST_URL)
+
+
+def test_many_saves_keep_no_more_decoded_posts_than_documents(
+    make_site: MakeSite, serve: Any, events: Any
+) -> None:
+    # Two posts saved in turn: each build parses the one just saved and decodes the other
+    # from the parse cache in its new version, so every save offers the memory a new entry.
+    site = three_posts(make_site)
+    documents = len(discover(load_config(site)).documents)
+    server = serve(site)
+    stream = events(server)
+    for i in range(12):
+        rel = (FIRST, SECOND)[i % 2]
+        path = site / rel
+        path.write_text(path.read_text() + f"\nNachtrag {i}.\n")
+        assert stream.next("build")["error"] is None
+        assert cache.decoded_posts() <= documents, f"after save {i + 1}"
+    assert "Nachtrag 10." in text(server, FIRST_URL)
+    assert "Nachtrag 11." in text(server, "/2024/05/02/zweiter/")
 
 
 def test_a_failed_build_is_reported_and_the_last_good_site_stays(
