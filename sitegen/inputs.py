@@ -289,7 +289,7 @@ class Prints:
     def __init__(self, posts: dict[str, str] | None = None) -> None:
         self.posts = posts or {}
         """Content key -> print of the post parsed from it."""
-        self.memo: dict[int, tuple[object, str]] = {}
+        self.memo: dict[int, tuple[object, dict[str, str]]] = {}
 
     def of(self, *values: object) -> str:
         """The digest of the values, every field of each."""
@@ -300,23 +300,37 @@ class Prints:
         kind = type(value)
         if kind in _PLAIN or value is None:
             return value
-        if isinstance(value, Post):
-            known = self.posts.get(value.key)
+        names = _FIELDS.get(kind)
+        if names is None:
+            names = _fields(kind)
+        if names:
+            found = self.memo.get(id(value))
+            if found is not None and found[0] is value:
+                return found[1]
+            known = self.posts.get(value.key) if isinstance(value, Post) else None
             if known is not None:
-                return {"$post": known}
-        if isinstance(value, tuple | list):
-            return [self._tree(v) for v in value]
+                ref: dict[str, str] = {"$post": known}
+            else:
+                tree = {name: self._tree(getattr(value, name)) for name in names}
+                ref = {"$": kind.__name__, "print": digest(_dumps(tree))}
+            self.memo[id(value)] = (value, ref)
+            return ref
+        if kind is tuple or kind is list or isinstance(value, tuple | list):
+            return [self._tree(v) for v in value]  # type: ignore[attr-defined]
         if isinstance(value, dict):
             return {str(k): self._tree(v) for k, v in value.items()}
-        names = _fields(kind)
-        if not names:
-            return encode(value)
-        found = self.memo.get(id(value))
-        if found is None or found[0] is not value:
-            tree = {name: self._tree(getattr(value, name)) for name in names}
-            found = (value, digest(_dumps(tree)))
-            self.memo[id(value)] = found
-        return {"$": kind.__name__, "print": found[1]}
+        return encode(value)
+
+    def derived(self, value: object, source: Post) -> None:
+        """Print `value` by the post it is made from, as a pure function of it (`Entry.of`).
+
+        Its fields are then not walked again: the post's print covers every one of them,
+        and the code that derives it is part of every key (`code_digest`).
+        """
+        known = self.posts.get(source.key)
+        if known is not None:
+            ref = {"$": type(value).__name__, "of": known}
+            self.memo[id(value)] = (value, ref)
 
 
 _PLAIN = frozenset((str, int, float, bool))

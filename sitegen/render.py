@@ -64,6 +64,8 @@ class Plan:
         self.places = place_rows(site.places, self.chrome.places_url)
         self.place_urls = {p.name: r.url for p, r in zip(site.places, self.places, strict=True)}
         self.entries = {p.key: Entry.of(p) for p in site.posts}
+        for post in site.posts:
+            self.prints.derived(self.entries[post.key], post)
         self.feeds = Feeds(site, self.episodes, self.templates, self.feed_item, self.prints)
         jobs = [
             *self.pages(),
