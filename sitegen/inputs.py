@@ -298,7 +298,7 @@ class Prints:
     def _tree(self, value: object) -> Any:
         """The value as JSON; a dataclass as its own digest, made once a build."""
         kind = type(value)
-        if kind in _PLAIN or value is None:
+        if kind in _PLAIN:
             return value
         names = _FIELDS.get(kind)
         if names is None:
@@ -311,14 +311,17 @@ class Prints:
             if known is not None:
                 ref: dict[str, str] = {"$post": known}
             else:
-                tree = {name: self._tree(getattr(value, name)) for name in names}
+                tree = {}
+                for name in names:  # plain fields inline: most of them, and no call each
+                    field = getattr(value, name)
+                    tree[name] = field if type(field) in _PLAIN else self._tree(field)
                 ref = {"$": kind.__name__, "print": digest(_dumps(tree))}
             self.memo[id(value)] = (value, ref)
             return ref
         if kind is tuple or kind is list or isinstance(value, tuple | list):
-            return [self._tree(v) for v in value]  # type: ignore[attr-defined]
+            return [v if type(v) in _PLAIN else self._tree(v) for v in value]  # type: ignore[attr-defined]
         if isinstance(value, dict):
-            return {str(k): self._tree(v) for k, v in value.items()}
+            return {str(k): v if type(v) in _PLAIN else self._tree(v) for k, v in value.items()}
         return encode(value)
 
     def derived(self, value: object, source: Post) -> None:
@@ -333,7 +336,7 @@ class Prints:
             self.memo[id(value)] = (value, ref)
 
 
-_PLAIN = frozenset((str, int, float, bool))
+_PLAIN = frozenset((str, int, float, bool, type(None)))
 
 # Fields are written in their declared order and dicts in the order they were made
 # (from sorted or ordered sources), so the same value always gives the same text.
