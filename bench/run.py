@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Benchmark sitegen against Hugo and Pelican on the same generated corpus.
 
-    python3 bench/run.py [--sizes 1000,10000] [--runs 3] [--tools sitegen,hugo,pelican]
+    python3 bench/run.py [--sizes 1000,10000] [--runs 3]
+                         [--tools sitegen,hugo,hugo-lean,pelican]
                          [--workdir /tmp/sitegen-bench] [--markdown bench/RESULTS.md]
 
 For every size the shared corpus is made once with shared/bench/make_corpus.py
 (cached in the work directory), then converted for Hugo (TOML front matter kept,
-plus a slug) and for Pelican (Markdown metadata lines). Every tool then does, in
+plus a slug) and for Pelican (Markdown metadata lines). Hugo runs in two
+configurations: "hugo" (listings show each post's summary) and "hugo-lean" (the
+same pages, but listings show only title, date and link). Every tool then does, in
 each run: a cold build (output and caches deleted, `sync`, 2 s pause, then the
 clock starts), a no-change rebuild right after it, and a one-edit rebuild (one
 sentence appended to one post's body). The table reports the median over runs.
@@ -35,7 +38,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS_SCRIPT = ROOT.parent / "shared" / "bench" / "make_corpus.py"
 GNU_TIME = "/usr/bin/time"
-TOOLS = ("sitegen", "hugo", "pelican")
+TOOLS = ("sitegen", "hugo", "hugo-lean", "pelican")
+# The program each configuration runs, where it is not the tool's own name.
+PROGRAM = {"hugo-lean": "hugo"}
 PHASES = ("cold", "nochange", "edit")
 COLD_PAUSE_S = 2.0
 # The corpus runs one post a day from 2011 on, so at 10,000 posts most lie in the future.
@@ -184,6 +189,12 @@ HUGO_HOME = HUGO_LIST.replace(
     '{{ $pag := .Paginate (where site.RegularPages "Section" "posts") }}',
 )
 
+# "hugo-lean": the same listings (home, tag pages) without the summaries, so each
+# entry is its title, date and link. The pages written are the same as "hugo"'s.
+HUGO_LEAN_LIST = HUGO_LIST.replace("\n{{ .Summary }}</article>", "</article>")
+HUGO_LEAN_HOME = HUGO_HOME.replace("\n{{ .Summary }}</article>", "</article>")
+assert ".Summary" not in HUGO_LEAN_LIST + HUGO_LEAN_HOME
+
 HUGO_TAXONOMY = """<!doctype html>
 <html lang="{{ site.LanguageCode }}"><head><meta charset="utf-8">
 <title>{{ .Title }} | {{ site.Title }}</title></head>
@@ -196,7 +207,10 @@ HUGO_TAXONOMY = """<!doctype html>
 """
 
 
-def setup_hugo(root: Path, corpus: Path, posts: list[Post], edit: Post) -> Setup:
+def setup_hugo(
+    root: Path, corpus: Path, posts: list[Post], edit: Post, lean: bool = False
+) -> Setup:
+    """Hugo's site for the corpus; `lean` writes listings without summaries."""
     site = root / "site"
     cfg = tomllib.loads((corpus / "site.toml").read_text(encoding="utf-8"))
     (site / "content" / "posts").mkdir(parents=True)
@@ -227,10 +241,11 @@ term = ["HTML"]
     layouts = site / "layouts"
     (layouts / "_default").mkdir(parents=True)
     (layouts / "_default" / "single.html").write_text(HUGO_SINGLE, encoding="utf-8")
-    (layouts / "_default" / "list.html").write_text(HUGO_LIST, encoding="utf-8")
-    (layouts / "_default" / "term.html").write_text(HUGO_LIST, encoding="utf-8")
+    listing, home = (HUGO_LEAN_LIST, HUGO_LEAN_HOME) if lean else (HUGO_LIST, HUGO_HOME)
+    (layouts / "_default" / "list.html").write_text(listing, encoding="utf-8")
+    (layouts / "_default" / "term.html").write_text(listing, encoding="utf-8")
     (layouts / "_default" / "taxonomy.html").write_text(HUGO_TAXONOMY, encoding="utf-8")
-    (layouts / "index.html").write_text(HUGO_HOME, encoding="utf-8")
+    (layouts / "index.html").write_text(home, encoding="utf-8")
     for p in posts:
         dest = site / "content" / "posts" / p.rel
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -240,7 +255,7 @@ term = ["HTML"]
             f"+++\n{p.front}\nslug = {toml_str(p.slug)}\n+++\n{p.body}", encoding="utf-8"
         )
     return Setup(
-        "hugo",
+        "hugo-lean" if lean else "hugo",
         root,
         root / "out",
         [root / "hugo_cache", site / "resources"],
@@ -338,7 +353,16 @@ CACHE_PATH = {str(root / "cache")!r}
     )
 
 
-SETUPS = {"sitegen": setup_sitegen, "hugo": setup_hugo, "pelican": setup_pelican}
+def setup_hugo_lean(root: Path, corpus: Path, posts: list[Post], edit: Post) -> Setup:
+    return setup_hugo(root, corpus, posts, edit, lean=True)
+
+
+SETUPS = {
+    "sitegen": setup_sitegen,
+    "hugo": setup_hugo,
+    "hugo-lean": setup_hugo_lean,
+    "pelican": setup_pelican,
+}
 
 
 # ---------------------------------------------------------------- measuring
@@ -520,8 +544,8 @@ def machine_facts(tools: list[str]) -> dict:
         "Python (harness)": platform.python_version(),
         "load average at start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
-    for tool in tools:
-        facts[tool] = version_of(tool)
+    for program in dict.fromkeys(PROGRAM.get(t, t) for t in tools):
+        facts[program] = version_of(program)
     return facts
 
 
@@ -615,12 +639,18 @@ def report(
     out.append("")
     sizes = sorted({r.size for r in rows})
     by = {(r.size, r.tool): r for r in rows}
+    # The lean Hugo column appears when that configuration was asked for, so a run
+    # without it prints the table it always did.
+    others = [("hugo", "sitegen/Hugo")]
+    if "hugo-lean" in {r.tool for r in rows}:
+        others.append(("hugo-lean", "sitegen/Hugo lean"))
+    others.append(("pelican", "sitegen/Pelican"))
     out.append("Ratios (sitegen ÷ other; below 1 means sitegen is faster or smaller):")
     out.append("")
-    out.append("| size | measure | sitegen/Hugo | sitegen/Pelican |")
-    out.append("|---:|---|---:|---:|")
+    out.append("| size | measure | " + " | ".join(label for _, label in others) + " |")
+    out.append("|---:|---|" + "---:|" * len(others))
     for n in sizes:
-        s, h, p = by.get((n, "sitegen")), by.get((n, "hugo")), by.get((n, "pelican"))
+        s = by.get((n, "sitegen"))
         for label, measure in (
             ("cold", "cold"),
             ("no-change", "nochange"),
@@ -628,11 +658,8 @@ def report(
             ("peak MB", "peak"),
             ("tree MB", "tree"),
         ):
-            h_ratio, p_ratio = (
-                ratio(pick(s, measure), pick(h, measure)),
-                ratio(pick(s, measure), pick(p, measure)),
-            )
-            out.append(f"| {n} | {label} | {h_ratio} | {p_ratio} |")
+            cells = [ratio(pick(s, measure), pick(by.get((n, t)), measure)) for t, _ in others]
+            out.append(f"| {n} | {label} | " + " | ".join(cells) + " |")
     out.append("")
     out.append(
         "Published posts per size (every tool is told to publish future-dated posts too): "
@@ -660,7 +687,11 @@ def main() -> int:
     ap.add_argument(
         "--runs", type=int, default=3, help="runs per tool and size; the median is reported"
     )
-    ap.add_argument("--tools", default="sitegen,hugo,pelican", help="any of sitegen,hugo,pelican")
+    ap.add_argument(
+        "--tools",
+        default=",".join(TOOLS),
+        help=f"any of {','.join(TOOLS)} (default all; hugo-lean: Hugo, listings without summaries)",
+    )
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/sitegen-bench"))
     ap.add_argument("--markdown", type=Path, help="append the report to this Markdown file")
     ap.add_argument("--corpus-script", type=Path, default=DEFAULT_CORPUS_SCRIPT)
@@ -717,7 +748,7 @@ def main() -> int:
             row = Row(size, tool)
             rows.append(row)
             size_rows.append(row)
-            if not shutil.which(tool):
+            if not shutil.which(PROGRAM.get(tool, tool)):
                 row.status = "not installed"
                 print(f"  {tool}: not installed, skipped")
                 continue
