@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import re
@@ -53,6 +54,7 @@ _BLOCK_END = re.compile(r"</(p|li|h[1-6]|blockquote|td|th|pre|div|section)>|<br\
 _SPACE = re.compile(r"\s+")
 
 
+@functools.lru_cache(maxsize=65536)
 def slugify(text: str) -> str:
     """Turn a title into a readable slug: "Über uns" -> "ueber-uns", "Καλημέρα" -> "kalimera".
 
