@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import bisect
-import heapq
 import itertools
 import json
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterator
 
 from .model import Post, Series
 from .text import digest, slugify
@@ -64,87 +62,152 @@ def relate(posts: tuple[Post, ...], limit: int = RELATED) -> Relations:
     """For each post, up to `limit` others: most shared tags, then the same place, then nearest.
 
     A post shares a tag or its place with each of them; posts of its own series are left
-    out (the series lists them already). Ties end with the file name, so the result is the
-    same for the same posts, whatever order they came in. Each rank (tags shared, same
-    place) is searched outward in time from the post, so a large diary is not compared
-    post by post with every other.
+    out (the series lists them already). Posts as near as each other come in the order of
+    their file names (then of their index), so the result is the same for the same posts,
+    whatever order they came in. Each rank (tags shared, same place) is searched outward
+    in time from the post, in lists of the posts that hold those tags, so a large diary is
+    not compared post by post with every other.
     """
-    tags = [frozenset(slugify(t) for t in post.tags) - {""} for post in posts]
-    places = [_place(post.location) for post in posts]
-    series = [slugify(post.series) for post in posts]
-    times = [post.date.timestamp() for post in posts]
-    lists: dict[tuple[str, str], list[int]] = defaultdict(list)
-    """(tag or "", place or "") -> the posts with both, oldest first."""
-    for j in sorted(range(len(posts)), key=lambda j: (times[j], posts[j].key)):
-        for tag in tags[j]:
-            lists[tag, ""].append(j)
-            if places[j]:
-                lists[tag, places[j]].append(j)
-        if places[j]:
-            lists["", places[j]].append(j)
-    stamps = {key: [times[j] for j in among] for key, among in lists.items()}
-    found: dict[int, tuple[int, ...]] = {}
+    if limit < 0:
+        raise ValueError(f"related entries: limit {limit} is negative")
+    finder = _Finder(posts)
+    found: Relations = {}
     for i in range(len(posts)):
-        kept: list[int] = []
-        for shared in range(len(tags[i]), -1, -1):
-            for here in (True, False):
-                if len(kept) == limit or (here and not places[i]) or (not shared and not here):
-                    continue
-                walks = []
-                for subset in itertools.combinations(sorted(tags[i]), shared):
-                    place = places[i] if here else ""
-                    starts = [(tag, place) for tag in subset] or [("", place)]
-                    start = min(starts, key=lambda k: len(lists.get(k, ())))
-                    wanted = frozenset(subset)
-
-                    def fits(
-                        j: int, i: int = i, wanted: frozenset[str] = wanted, here: bool = here
-                    ) -> bool:
-                        same = bool(places[i]) and places[j] == places[i]
-                        return (
-                            j != i
-                            and tags[i] & tags[j] == wanted
-                            and same == here
-                            and not (series[i] and series[j] == series[i])
-                        )
-
-                    among = lists.get(start, [])
-                    walks.append(_nearest(among, stamps.get(start, []), posts, times[i], fits))
-                for _, _, j in itertools.islice(heapq.merge(*walks), limit - len(kept)):
-                    kept.append(j)
+        kept = finder.nearest(i, limit)
         if kept:
-            found[i] = tuple(kept)
+            found[i] = kept
     return found
 
 
-def _nearest(
-    among: list[int],
-    stamps: list[float],
-    posts: tuple[Post, ...],
-    at: float,
-    fits: Callable[[int], bool],
-) -> Iterator[tuple[float, str, int]]:
-    """The posts of `among` (oldest first, written at `stamps`) that fit, nearest to `at` first.
+_Entry = tuple[list[int], list[float], list[int], list[int]]
+"""Posts with some tags (and a place), oldest first; when they were written; for each, the
+first and last position of the run of its series' posts around it (to step over a series)."""
 
-    Posts as near as each other come in the order of their names.
-    """
-    right = bisect.bisect_left(stamps, at)
-    left = right - 1
-    while left >= 0 or right < len(among):
-        gaps = []
-        if left >= 0:
-            gaps.append(at - stamps[left])
-        if right < len(among):
-            gaps.append(stamps[right] - at)
-        gap = min(gaps)
-        level: list[tuple[float, str, int]] = []
-        while left >= 0 and at - stamps[left] == gap:
-            level.append((gap, posts[among[left]].key, among[left]))
-            left -= 1
-        while right < len(among) and stamps[right] - at == gap:
-            level.append((gap, posts[among[right]].key, among[right]))
-            right += 1
-        yield from sorted(entry for entry in level if fits(entry[2]))
+
+class _Finder:
+    """The posts' tags, places, series and times, and lists of them found as they are asked for."""
+
+    def __init__(self, posts: tuple[Post, ...]) -> None:
+        names = {name for post in posts for name in (*post.tags, post.series)}
+        slugs = {name: slugify(name) for name in names}
+        self.tags = [frozenset(slugs[t] for t in post.tags) - {""} for post in posts]
+        self.places = [_place(post.location) for post in posts]
+        self.series = [slugs[post.series] for post in posts]
+        self.times = [post.date.timestamp() for post in posts]
+        self.keys = [post.key for post in posts]
+        self.any_series = any(self.series)
+        self.members: dict[tuple[tuple[str, ...], str], list[int]] = defaultdict(list)
+        """(tags, place or "") -> the posts with all those tags (and that place), oldest first.
+
+        Filled here for one tag or two, and for more as they are asked for."""
+        for j in sorted(range(len(posts)), key=lambda j: (self.times[j], self.keys[j], j)):
+            mine = sorted(self.tags[j])
+            for subset in itertools.chain(
+                itertools.combinations(mine, 1), itertools.combinations(mine, 2)
+            ):
+                self.members[subset, ""].append(j)
+                if self.places[j]:
+                    self.members[subset, self.places[j]].append(j)
+            if self.places[j]:
+                self.members[(), self.places[j]].append(j)
+        self.entries: dict[tuple[tuple[str, ...], str], _Entry] = {}
+
+    def posts_with(self, tags: tuple[str, ...], place: str) -> list[int]:
+        """The posts with all of `tags` (sorted) and `place` (any, if empty), oldest first."""
+        among = self.members.get((tags, place))
+        if among is None:
+            wider = self.posts_with(tags[:-1], place) if len(tags) > 2 else []
+            among = self.members[tags, place] = [j for j in wider if tags[-1] in self.tags[j]]
+        return among
+
+    def _entry(self, tags: tuple[str, ...], place: str) -> _Entry:
+        """`posts_with`, their times and, for each, where the run of its series begins and ends."""
+        entry = self.entries.get((tags, place))
+        if entry is None:
+            among = self.posts_with(tags, place)
+            first, last = list(range(len(among))), list(range(len(among)))
+            if self.any_series:
+                series = [self.series[j] for j in among]
+                start = 0
+                for end in range(1, len(among) + 1):
+                    if end == len(among) or series[end] != series[start]:
+                        first[start:end] = [start] * (end - start)
+                        last[start:end] = [end - 1] * (end - start)
+                        start = end
+            entry = self.entries[tags, place] = (among, [self.times[j] for j in among], first, last)
+        return entry
+
+    def nearest(self, i: int, limit: int) -> tuple[int, ...]:
+        """The `limit` posts most related to post `i`, the most related first."""
+        kept: list[int] = []
+        place, tags = self.places[i], sorted(self.tags[i])
+        for shared in range(len(self.tags[i]), -1, -1):
+            for here in (True, False):
+                if len(kept) == limit or (here and not place) or (not shared and not here):
+                    continue
+                found: list[tuple[float, str, int]] = []
+                for subset in self._subsets(tags, shared, place if here else ""):
+                    found += self._closest(i, subset, here, limit - len(kept))
+                found.sort()
+                kept += [j for _, _, j in found[: limit - len(kept)]]
+        return tuple(kept)
+
+    def _subsets(self, tags: list[str], size: int, place: str) -> list[tuple[str, ...]]:
+        """The `size` of `tags` that some other post holds too (at `place`, if not empty).
+
+        Those nobody else holds are never tried, nor any that contain them.
+        """
+        found: list[tuple[str, ...]] = []
+        stack: list[tuple[str, ...]] = [()]
+        while stack:
+            prefix = stack.pop()
+            if len(prefix) == size:
+                found.append(prefix)
+                continue
+            start = tags.index(prefix[-1]) + 1 if prefix else 0
+            for k in range(start, len(tags) - (size - len(prefix)) + 1):
+                longer = (*prefix, tags[k])
+                if len(self.posts_with(longer, place)) > 1:  # the post itself is one
+                    stack.append(longer)
+        return found
+
+    def _closest(
+        self, i: int, subset: tuple[str, ...], here: bool, count: int
+    ) -> list[tuple[float, str, int]]:
+        """Posts sharing exactly `subset` of post `i`'s tags, in its place or not (`here`).
+
+        At least the `count` nearest on either side in time (with all as near as the last
+        one), as (distance, file key, index). The posts passed over on the way rank higher
+        (shared more, or as much and the place: all kept already, so fewer than the limit),
+        or are `i` itself and whole runs of its series.
+        """
+        among, stamps, first, last = self._entry(subset, self.places[i] if here else "")
+        tags, places, keys, series_of = self.tags, self.places, self.keys, self.series
+        mine, place, series, shared = tags[i], self.places[i], series_of[i], len(subset)
+        at, end = self.times[i], len(among)
+        middle = bisect.bisect_left(stamps, at)
+        found: list[tuple[float, str, int]] = []
+        for step in (-1, 1):
+            k = middle - 1 if step < 0 else middle
+            taken, last_gap = 0, 0.0
+            while 0 <= k < end:
+                j = among[k]
+                if series and series_of[j] == series:
+                    k = first[k] - 1 if step < 0 else last[k] + 1
+                    continue
+                # Either way the float abs(stamps[k] - at): IEEE subtraction rounds symmetrically.
+                gap = at - stamps[k] if step < 0 else stamps[k] - at
+                if taken >= count and gap != last_gap:
+                    break
+                if (
+                    j != i
+                    and len(mine & tags[j]) == shared
+                    and (here or not (place and places[j] == place))
+                ):
+                    found.append((gap, keys[j], j))
+                    taken, last_gap = taken + 1, gap
+                k += step
+        return found
 
 
 def _place(location: str) -> str:
