@@ -146,16 +146,23 @@ class _Finder:
                 if len(kept) == limit or (here and not place) or (not shared and not here):
                     continue
                 found: list[tuple[float, str, int]] = []
-                for subset in self._subsets(tags, shared, place if here else ""):
+                passed = {i, *kept}
+                where = place if here else ""
+                for subset in self._subsets(tags, shared, where, passed, self.series[i]):
                     found += self._closest(i, subset, here, limit - len(kept))
                 found.sort()
                 kept += [j for _, _, j in found[: limit - len(kept)]]
         return tuple(kept)
 
-    def _subsets(self, tags: list[str], size: int, place: str) -> list[tuple[str, ...]]:
+    def _subsets(
+        self, tags: list[str], size: int, place: str, passed: set[int], series: str
+    ) -> list[tuple[str, ...]]:
         """The `size` of `tags` that some other post holds too (at `place`, if not empty).
 
-        Those nobody else holds are never tried, nor any that contain them.
+        Those nobody else holds are never tried, nor any that contain them. Nor are those
+        that only posts `passed` (the post itself and those kept) or of its own series hold:
+        every post of a higher rank is one of them, so two posts sharing twenty tags do not
+        make the search try each of the million sets of those tags.
         """
         found: list[tuple[str, ...]] = []
         stack: list[tuple[str, ...]] = [()]
@@ -167,7 +174,10 @@ class _Finder:
             start = tags.index(prefix[-1]) + 1 if prefix else 0
             for k in range(start, len(tags) - (size - len(prefix)) + 1):
                 longer = (*prefix, tags[k])
-                if len(self.posts_with(longer, place)) > 1:  # the post itself is one
+                holders = self.posts_with(longer, place)
+                if any(
+                    j not in passed and not (series and self.series[j] == series) for j in holders
+                ):
                     stack.append(longer)
         return found
 

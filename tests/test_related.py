@@ -124,6 +124,30 @@ def test_related_entries_are_the_best_ranked_of_all_candidates(
     assert by_key(tuple(shuffled), relate(tuple(shuffled), limit)) == by_key(ordered, found)
 
 
+# Posts with dozens of tags, most of them shared: WordPress blogs tag like this. Every set
+# of a post's tags that another post holds is a candidate rank, so a search that tried each
+# would try millions for two posts that share thirty tags.
+LONG_TAGS = [f"Schlagwort {n}" for n in range(34)]
+TAGGED = st.lists(
+    st.tuples(
+        st.integers(0, 6),
+        st.lists(st.sampled_from(LONG_TAGS), min_size=20, max_size=34),
+        st.sampled_from(PLACES),
+        st.sampled_from(SERIES),
+    ),
+    max_size=8,
+).map(lambda rows: [make(n, *row) for n, row in enumerate(rows)])
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, database=None)
+@given(posts=TAGGED, limit=st.integers(1, RELATED + 1))
+def test_posts_with_dozens_of_tags_are_related_as_the_rule_says(
+    posts: list[Post], limit: int
+) -> None:
+    ordered = newest_first(posts)
+    assert relate(ordered, limit) == brute_force(ordered, limit)
+
+
 @settings(max_examples=40, deadline=None)
 @given(posts=POSTS)
 def test_a_series_lists_its_posts_oldest_first(posts: list[Post]) -> None:
