@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import heapq
 import itertools
 import json
 import unicodedata
@@ -58,7 +59,7 @@ def read_relations(data: object, count: int) -> Relations | None:
     return found
 
 
-def relate(posts: tuple[Post, ...], limit: int = RELATED) -> Relations:
+def relate(posts: tuple[Post, ...], limit: int = RELATED, budget: int | None = None) -> Relations:
     """For each post, up to `limit` others: most shared tags, then the same place, then nearest.
 
     A post shares a tag or its place with each of them; posts of its own series are left
@@ -67,16 +68,35 @@ def relate(posts: tuple[Post, ...], limit: int = RELATED) -> Relations:
     whatever order they came in. Each rank (tags shared, same place) is searched outward
     in time from the post, in lists of the posts that hold those tags, so a large diary is
     not compared post by post with every other.
+
+    For a post with many tags (dozens, as WordPress blogs have), or where that search
+    would cost more than reading the lists of its tags once, the posts sharing a tag with
+    it are counted instead: the same result, found in time linear in those lists. `budget`
+    sets the cost allowed before that, for every post (tests use it to take either way).
     """
     if limit < 0:
         raise ValueError(f"related entries: limit {limit} is negative")
     finder = _Finder(posts)
     found: Relations = {}
     for i in range(len(posts)):
-        kept = finder.nearest(i, limit)
+        many = budget is None and len(finder.tags[i]) > _FEW_TAGS
+        try:
+            if many:
+                raise _OverBudget
+            kept = finder.nearest(i, limit, finder.counting_cost(i) if budget is None else budget)
+        except _OverBudget:
+            kept = finder.counted(i, limit)
         if kept:
             found[i] = kept
     return found
+
+
+_FEW_TAGS = 8
+"""Tags of a post searched set by set (at most 2 ** 8 sets a rank); more are counted."""
+
+
+class _OverBudget(Exception):
+    """The search by sets of tags would take longer than counting shared tags."""
 
 
 _Entry = tuple[list[int], list[float], list[int], list[int]]
@@ -111,12 +131,15 @@ class _Finder:
             if self.places[j]:
                 self.members[(), self.places[j]].append(j)
         self.entries: dict[tuple[tuple[str, ...], str], _Entry] = {}
+        self.budget = 0
+        """How many more posts the sets of tags tried for the post at hand may hold."""
 
     def posts_with(self, tags: tuple[str, ...], place: str) -> list[int]:
         """The posts with all of `tags` (sorted) and `place` (any, if empty), oldest first."""
         among = self.members.get((tags, place))
         if among is None:
             wider = self.posts_with(tags[:-1], place) if len(tags) > 2 else []
+            self.budget -= len(wider)  # the work of a list made now, not of one made before
             among = self.members[tags, place] = [j for j in wider if tags[-1] in self.tags[j]]
         return among
 
@@ -137,8 +160,41 @@ class _Finder:
             entry = self.entries[tags, place] = (among, [self.times[j] for j in among], first, last)
         return entry
 
-    def nearest(self, i: int, limit: int) -> tuple[int, ...]:
-        """The `limit` posts most related to post `i`, the most related first."""
+    def counting_cost(self, i: int) -> int:
+        """How many list entries `counted` reads for post `i` (and a little more)."""
+        lists = [self.members.get(((tag,), ""), ()) for tag in self.tags[i]]
+        return 64 + sum(map(len, lists)) + len(self.members.get(((), self.places[i]), ()))
+
+    def counted(self, i: int, limit: int) -> tuple[int, ...]:
+        """`nearest` by counting the tags each post shares with post `i`, one list a tag."""
+        shared: dict[int, int] = defaultdict(int)
+        for tag in self.tags[i]:
+            for j in self.members.get(((tag,), ""), ()):
+                shared[j] += 1
+        place, series, at = self.places[i], self.series[i], self.times[i]
+        if place:
+            for j in self.members.get(((), place), ()):
+                shared[j] += 0
+        ranked = (
+            (
+                -count,
+                not (place and self.places[j] == place),
+                abs(self.times[j] - at),
+                self.keys[j],
+                j,
+            )
+            for j, count in shared.items()
+            if j != i and not (series and self.series[j] == series)
+        )
+        return tuple(j for *_, j in heapq.nsmallest(limit, ranked))
+
+    def nearest(self, i: int, limit: int, budget: int) -> tuple[int, ...]:
+        """The `limit` posts most related to post `i`, the most related first.
+
+        Raises _OverBudget once the sets of tags tried, and the lists made for them, have
+        cost `budget` steps.
+        """
+        self.budget = budget
         kept: list[int] = []
         place, tags = self.places[i], sorted(self.tags[i])
         for shared in range(len(self.tags[i]), -1, -1):
@@ -150,6 +206,8 @@ class _Finder:
                 where = place if here else ""
                 for subset in self._subsets(tags, shared, where, passed, self.series[i]):
                     found += self._closest(i, subset, here, limit - len(kept))
+                    if self.budget < 0:
+                        raise _OverBudget
                 found.sort()
                 kept += [j for _, _, j in found[: limit - len(kept)]]
         return tuple(kept)
@@ -174,6 +232,9 @@ class _Finder:
             start = tags.index(prefix[-1]) + 1 if prefix else 0
             for k in range(start, len(tags) - (size - len(prefix)) + 1):
                 longer = (*prefix, tags[k])
+                self.budget -= 1
+                if self.budget < 0:
+                    raise _OverBudget
                 holders = self.posts_with(longer, place)
                 if any(
                     j not in passed and not (series and self.series[j] == series) for j in holders
@@ -201,6 +262,7 @@ class _Finder:
             k = middle - 1 if step < 0 else middle
             taken, last_gap = 0, 0.0
             while 0 <= k < end:
+                self.budget -= 1
                 j = among[k]
                 if series and series_of[j] == series:
                     k = first[k] - 1 if step < 0 else last[k] + 1
