@@ -146,7 +146,8 @@ def weights_of(pages: Sequence[PageWeight], home: str) -> Weights | None:
     """The summary of the pages' weights; `home` is the output path of the marked page."""
     if not pages:
         return None
-    heaviest = heapq.nsmallest(HEAVIEST, pages, key=lambda p: (-p.total, p.path))
+    # Of two pages alike, the one the figures name as the heaviest (the later path) first.
+    heaviest = heapq.nlargest(HEAVIEST, pages, key=lambda p: (p.total, p.path))
     marked = [p for p in pages if p.path == home]
     return Weights(
         len(pages),

@@ -180,7 +180,7 @@ def test_the_summary_of_page_weights_does_not_grow_with_the_pages() -> None:
     assert weights.pages == len(pages)
     assert weights.home == pages[-1]
     assert weights.median == barcharts.median_page(pages)
-    ordered = sorted(pages, key=lambda p: (-p.total, p.path))
+    ordered = sorted(pages, key=lambda p: (p.total, p.path), reverse=True)
     assert weights.heaviest == tuple(ordered[: chartviews.HEAVIEST])
     assert sum(b.pages for b in weights.bins) == len(pages)
     assert len(weights.bins) <= 2 * barcharts.PER_DECADE

@@ -133,6 +133,12 @@ def test_the_page_names_a_few_pages_and_the_data_file_all(make_site: MakeSite) -
     # The home page, the median page and the ten heaviest: no list that grows with the site.
     named = tree.xpath('//details[@class="chart-data"]//table[2]/tbody/tr')
     assert len(named) == 12
+    # The ten heaviest, heaviest first; the first is the page the figures name.
+    totals = [int(r.xpath("td[last()]/data")[0].get("value")) for r in named[2:]]
+    assert totals == sorted(totals, reverse=True)
+    heaviest = tree.xpath('//div[@id="weight-max"]//a/@href')[0]
+    assert named[2].xpath("th/a/@href")[0] == heaviest
+    assert totals[0] == figure(read(site, "transparenz/index.html"), "weight-max")
     bins = tree.xpath('//details[@class="chart-data"]//table[1]/tbody/tr')
     assert sum(int(r.findtext("td")) for r in bins) == pages
 
