@@ -17,6 +17,7 @@ from sitegen import audit, barcharts, charts, chartviews
 from sitegen.barcharts import Marker, PageWeight, Span
 from sitegen.charts import MapPoint
 from sitegen.facts import read_output
+from sitegen.found import Facts
 from sitegen.model import Post
 from sitegen.usage import UseItem, Uses
 
@@ -185,6 +186,56 @@ def test_the_summary_of_page_weights_does_not_grow_with_the_pages() -> None:
     assert sum(b.pages for b in weights.bins) == len(pages)
     assert len(weights.bins) <= 2 * barcharts.PER_DECADE
     assert chartviews.weights_of([], "index.html") is None
+
+
+_FILES = ("a.html", "b.html", "c.html", "s.css", "t.css", "f.woff2", "i.png", "x.js", "m.mp3")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.fixed_dictionaries(
+        {
+            name: st.tuples(
+                st.integers(0, 10**6),
+                st.lists(st.sampled_from((*_FILES, "gone.css")), max_size=4),
+                st.lists(st.sampled_from(("x.js", "a.html", "gone.js")), max_size=2),
+            )
+            for name in _FILES
+        }
+    )
+)
+def test_page_weights_walked_together_are_those_walked_one_by_one(
+    graph: dict[str, tuple[int, list[str], list[str]]],
+) -> None:
+    # The oracle: the files reachable from each page, as a set, added up by kind.
+    facts = {
+        name: Facts(
+            "page" if name.endswith(".html") else "other",
+            size,
+            loads=tuple(sorted(loads)),
+            scripts=tuple(scripts),
+        )
+        for name, (size, loads, scripts) in graph.items()
+    }
+    kinds = {".html": "html", ".js": "html", ".css": "css", ".woff2": "css", ".png": "images"}
+
+    def reached(page: str) -> PageWeight:
+        found, frontier = {page}, {page}
+        while frontier:
+            frontier = {
+                load
+                for path in frontier
+                if path in facts
+                for load in (*facts[path].loads, *facts[path].scripts)
+            } - found
+            found |= frontier
+        sizes = dict.fromkeys(barcharts.KINDS, 0)
+        for path in found & set(facts):
+            sizes[kinds.get(Path(path).suffix, "media")] += facts[path].size
+        return PageWeight(page, **sizes)
+
+    pages = sorted(n for n in facts if n.endswith(".html"))
+    assert audit.page_weights(pages, facts) == tuple(reached(p) for p in pages)
 
 
 def test_a_bar_per_thing_used_from_since_to_until_or_today() -> None:
