@@ -27,6 +27,8 @@ REFERENCE_BYTES = 2311 * 1024
 REFERENCE_SOURCE = "HTTP Archive, Web Almanac 2024, Page Weight"
 HEAVIEST = 10
 """How many of the heaviest pages the transparency page names."""
+WEIGHTS_FILE = "page-weights.csv"
+"""Beside the transparency page: every page's weight, which the page sums up."""
 
 
 @dataclass(frozen=True, slots=True)

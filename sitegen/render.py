@@ -7,7 +7,14 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from .chartviews import diary_months, place_rows, places_url, weights_of, year_days
+from .chartviews import (
+    WEIGHTS_FILE,
+    diary_months,
+    place_rows,
+    places_url,
+    weights_of,
+    year_days,
+)
 from .feedjobs import Feeds
 from .inputs import (
     Chrome,
@@ -46,9 +53,6 @@ from .sitemap import sitemap_entries
 from .templating import Templates
 from .text import digest, slugify
 from .theme import Theme
-
-WEIGHTS_FILE = "page-weights.csv"
-"""Beside the transparency page: every page's weight, which the page sums up."""
 
 
 class Plan:
