@@ -14,7 +14,7 @@ import os
 import statistics
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -194,7 +194,7 @@ def summarize(facts: dict[str, Facts]) -> Figures:
     if unproven:
         raise SitegenError(f"{unproven[0]}: not audited, so the site has no honest figures")
     pages = {o: f for o, f in facts.items() if f.kind == "page"}
-    parts = tuple(_weight(o, facts) for o in sorted(pages))
+    parts = page_weights(sorted(pages), facts)
     weights = sorted((p.total, p.path) for p in parts)
     hosts: Counter[str] = Counter()
     links: Counter[str] = Counter()
@@ -232,23 +232,53 @@ _KINDS = {
 }
 
 
+def page_weights(pages: Sequence[str], facts: dict[str, Facts]) -> tuple[PageWeight, ...]:
+    """What each page loads, by kind: as `_weight` says, with what pages load alike (the
+    stylesheet and its fonts, the icon) added up once for all of them."""
+    shared: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[set[str], dict[str, int]]] = {}
+    weights = []
+    for output in pages:
+        page = facts[output]
+        key = (page.loads, page.scripts)
+        found = shared.get(key)
+        if found is None:
+            found = shared[key] = _walk((*page.loads, *page.scripts), facts)
+        seen, loaded = found
+        if output in seen:  # it loads itself, through another file: counted once
+            weights.append(_weight(output, facts))
+            continue
+        sizes = dict(loaded)
+        sizes[_kind(output)] += page.size
+        weights.append(PageWeight(output, **sizes))
+    return tuple(weights)
+
+
+def _walk(start: Iterable[str], facts: dict[str, Facts]) -> tuple[set[str], dict[str, int]]:
+    """The files reached from `start` (each once), and their bytes by kind."""
+    sizes = {"html": 0, "css": 0, "images": 0, "media": 0}
+    todo = list(dict.fromkeys(start))
+    seen = set(todo)
+    while todo:
+        path = todo.pop()
+        current = facts.get(path)
+        if current is None:
+            continue
+        sizes[_kind(path)] += current.size
+        for load in (*current.loads, *current.scripts):
+            if load not in seen:
+                seen.add(load)
+                todo.append(load)
+    return seen, sizes
+
+
+def _kind(path: str) -> str:
+    return _KINDS.get(os.path.splitext(path)[1].lower(), "media")
+
+
 def _weight(output: str, facts: dict[str, Facts]) -> PageWeight:
     """The page and every file of the site it loads (stylesheets' own loads too), each once.
 
     Stylesheets count with their fonts, scripts with the page, and audio, video and
     anything else the page makes a browser fetch as media.
     """
-    seen = {output}
-    todo = [output]
-    sizes = {"html": 0, "css": 0, "images": 0, "media": 0}
-    while todo:
-        path = todo.pop()
-        current = facts.get(path)
-        if current is None:
-            continue
-        sizes[_KINDS.get(os.path.splitext(path)[1].lower(), "media")] += current.size
-        for load in (*current.loads, *current.scripts):
-            if load not in seen:
-                seen.add(load)
-                todo.append(load)
-    return PageWeight(output, **sizes)
+    return PageWeight(output, **_walk([output], facts)[1])

@@ -7,8 +7,9 @@ theme's CSS classes, words and number formats from the caller.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from .charts import label, num, svg, tooltip
@@ -53,9 +54,50 @@ def median_page(pages: Sequence[PageWeight]) -> PageWeight:
     return ordered[(len(ordered) - 1) // 2]
 
 
+PER_DECADE = 6
+"""The weight histogram's bins to a power of ten: each about 47 % wider than the last."""
+
+
+@functools.cache
+def edge(step: int) -> int:
+    """Where histogram bin `step` begins, in bytes: 10 ** (step / 6), rounded up."""
+    return math.ceil(10 ** (step / PER_DECADE))
+
+
+@dataclass(frozen=True, slots=True)
+class Bin:
+    """The pages whose total lies from `low` up to, not including, `high` bytes."""
+
+    low: int
+    high: int
+    pages: int
+
+
+def histogram(totals: Iterable[int]) -> tuple[Bin, ...]:
+    """Totals counted into bins on a log scale, from the lightest's bin to the heaviest's.
+
+    The empty bins between are there too, so the bins say all the picture does. A total
+    of 0 counts as 1 byte (a log scale has no 0).
+    """
+    counts: dict[int, int] = {}
+    for total in totals:
+        total = max(total, 1)
+        # The logarithm finds the bin; whole numbers settle the edges exactly.
+        step = math.floor(math.log10(total) * PER_DECADE)
+        while total < edge(step):
+            step -= 1
+        while total >= edge(step + 1):
+            step += 1
+        counts[step] = counts.get(step, 0) + 1
+    if not counts:
+        return ()
+    steps = range(min(counts), max(counts) + 1)
+    return tuple(Bin(edge(s), edge(s + 1), counts.get(s, 0)) for s in steps)
+
+
 def weight_chart(
     ident: str,
-    pages: Sequence[PageWeight],
+    bins: Sequence[Bin],
     markers: Sequence[Marker],
     rows: Sequence[tuple[str, PageWeight]],
     kind_names: Sequence[str],
@@ -64,28 +106,24 @@ def weight_chart(
     desc: str,
 ) -> str:
     """A histogram of page weights on a log scale with marked values, then bars by kind."""
-    totals = sorted(max(p.total, 1) for p in pages) or [1]
-    low = math.floor(math.log10(totals[0]))
-    high = math.ceil(math.log10(max([totals[-1], *(m.value for m in markers)])))
-    high = max(high, low + 1)
+    low = math.floor(math.log10(bins[0].low if bins else 1))
+    right = max([bins[-1].high if bins else 10, *(m.value for m in markers)])
+    high = max(math.ceil(math.log10(max(right, 1))), low + 1)
 
     def x(value: float) -> float:
         return 10 + (math.log10(max(value, 1)) - low) / (high - low) * (_W - 20)
 
-    bins: dict[int, int] = {}
-    per_decade = 6
-    for total in totals:
-        index = min(int((math.log10(total) - low) * per_decade), (high - low) * per_decade - 1)
-        bins[index] = bins.get(index, 0) + 1
-    most = max(bins.values())
+    most = max((b.pages for b in bins), default=1)
     parts = []
-    for index, count in sorted(bins.items()):
-        start, end = 10 ** (low + index / per_decade), 10 ** (low + (index + 1) / per_decade)
-        height = max(2.0, 60 * count / most)
+    for b in bins:
+        if not b.pages:
+            continue
+        height = max(2.0, 60 * b.pages / most)
         parts.append(
-            f'<rect class="chart-bar" x="{num(x(start))}" y="{num(90 - height)}" '
-            f'width="{num(x(end) - x(start) - 1)}" height="{num(height)}" data-count="{count}">'
-            f"{tooltip(f'{count}: {size(int(start))} – {size(int(end))}')}</rect>"
+            f'<rect class="chart-bar" x="{num(x(b.low))}" y="{num(90 - height)}" '
+            f'width="{num(x(b.high) - x(b.low) - 1)}" height="{num(height)}" '
+            f'data-count="{b.pages}" data-low="{b.low}" data-high="{b.high}">'
+            f"{tooltip(f'{b.pages}: {size(b.low)} – {size(b.high)}')}</rect>"
         )
     parts.append(f'<line class="chart-axis" x1="10" y1="90" x2="{_W - 10}" y2="90"/>')
     for decade in range(low, high + 1):

@@ -8,6 +8,7 @@ it turns such a value into SVG with the theme's words and the site's number form
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -15,7 +16,7 @@ import babel.dates
 from markupsafe import Markup
 
 from . import barcharts, charts
-from .barcharts import Marker, PageWeight, Span
+from .barcharts import Bin, Marker, PageWeight, Span
 from .model import Post, Site
 from .places import Place
 from .text import slugify
@@ -24,6 +25,10 @@ from .usage import UseItem, Uses
 REFERENCE_BYTES = 2311 * 1024
 """The median web page (mobile) of HTTP Archive's Web Almanac 2024, chapter Page Weight."""
 REFERENCE_SOURCE = "HTTP Archive, Web Almanac 2024, Page Weight"
+HEAVIEST = 10
+"""How many of the heaviest pages the transparency page names."""
+WEIGHTS_FILE = "page-weights.csv"
+"""Beside the transparency page: every page's weight, which the page sums up."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +127,39 @@ def cost_steps(uses: Uses) -> tuple[tuple[str, tuple[tuple[dt.date, float], ...]
     return tuple(found)
 
 
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """Every page's weight as the transparency page shows it, at a size no site outgrows.
+
+    A histogram's bins, the median page, the heaviest pages and the page marked as
+    "this page"; the list of every page is a data file beside it.
+    """
+
+    pages: int
+    bins: tuple[Bin, ...]
+    median: PageWeight
+    heaviest: tuple[PageWeight, ...]
+    """The heaviest pages, heaviest first."""
+    home: PageWeight | None
+    """The page marked where the transparency page stands (it cannot weigh itself)."""
+
+
+def weights_of(pages: Sequence[PageWeight], home: str) -> Weights | None:
+    """The summary of the pages' weights; `home` is the output path of the marked page."""
+    if not pages:
+        return None
+    # Of two pages alike, the one the figures name as the heaviest (the later path) first.
+    heaviest = heapq.nlargest(HEAVIEST, pages, key=lambda p: (p.total, p.path))
+    marked = [p for p in pages if p.path == home]
+    return Weights(
+        len(pages),
+        barcharts.histogram(p.total for p in pages),
+        barcharts.median_page(pages),
+        tuple(heaviest),
+        marked[0] if marked else None,
+    )
+
+
 class Drawings:
     """The pictures as templates ask for them, in the site's language."""
 
@@ -175,34 +213,43 @@ class Drawings:
         desc = self.t("map_desc", places=len(located), unplaced=len(rows) - len(located))
         return Markup(charts.place_map("places-map", outline, points, title, desc, tips))
 
-    def weights(self, pages: Sequence[PageWeight], home: str) -> Markup:
+    def weights(self, weights: Weights) -> Markup:
         """Every page's weight, the median, the heaviest and the web's median page."""
-        if not pages:
-            return Markup("")
         t = self.t
-        median = barcharts.median_page(pages)
-        heaviest = max(pages, key=lambda p: (p.total, p.path))
+        median, heaviest = weights.median, weights.heaviest[0]
         markers = [
             Marker(t("weight_median"), median.total),
             Marker(t("weight_heaviest"), heaviest.total),
             Marker(t("weight_web"), REFERENCE_BYTES, "reference"),
         ]
-        rows = [(t("weight_median_page"), median), (t("weight_heaviest_page"), heaviest)]
-        start = [p for p in pages if p.path == home]
-        if start:
-            rows.insert(0, (t("weight_home"), start[0]))
         kinds = [t(f"weight_{k}") for k in barcharts.KINDS]
         desc = t(
             "weights_desc",
-            pages=len(pages),
+            pages=weights.pages,
             median=self.size(median.total),
             heaviest=self.size(heaviest.total),
             web=self.size(REFERENCE_BYTES),
         )
         svg = barcharts.weight_chart(
-            "weights", pages, markers, rows, kinds, self.size, t("weights_title"), desc
+            "weights",
+            weights.bins,
+            markers,
+            self.weight_rows(weights),
+            kinds,
+            self.size,
+            t("weights_title"),
+            desc,
         )
         return Markup(svg)
+
+    def weight_rows(self, weights: Weights) -> list[tuple[str, PageWeight]]:
+        """The pages the picture splits into their kinds, each with its name."""
+        t = self.t
+        rows = [(t("weight_median_page"), weights.median)]
+        rows.append((t("weight_heaviest_page"), weights.heaviest[0]))
+        if weights.home is not None:
+            rows.insert(0, (t("weight_home"), weights.home))
+        return rows
 
     def timeline(self, uses: Uses) -> Markup:
         """What was used when, per category."""

@@ -16,7 +16,7 @@ from importlib import metadata
 from typing import Any
 
 from . import __version__
-from .chartviews import PlaceRow, YearDays
+from .chartviews import PlaceRow, Weights, YearDays
 from .codec import encode
 from .config import Config
 from .feeds import PODCAST_FEED
@@ -243,8 +243,12 @@ class TransparencyPage:
     chrome: Chrome
     page_url: str
     figures: Figures
+    """Without the weight of each page: `weights` sums them up, the data file lists them."""
     newest: Any
     """The newest date of any content (a datetime), or None."""
+    weights: Weights | None = None
+    weights_file: str = ""
+    """The output path of the data file with every page's weight, or ""."""
 
 
 @dataclass(frozen=True, slots=True)

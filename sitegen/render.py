@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from .chartviews import diary_months, place_rows, places_url, year_days
+from .chartviews import (
+    WEIGHTS_FILE,
+    diary_months,
+    place_rows,
+    places_url,
+    weights_of,
+    year_days,
+)
 from .feedjobs import Feeds
 from .inputs import (
     Chrome,
@@ -30,10 +38,20 @@ from .inputs import (
     versions,
 )
 from .model import Episodes, Figures, Inventory, Job, Pictures, Post, Site
-from .sitefiles import Redirect, Sitemap, UsesData, copies, redirect, robots, sitemap, uses_json
+from .sitefiles import (
+    Redirect,
+    Sitemap,
+    UsesData,
+    copies,
+    redirect,
+    robots,
+    sitemap,
+    uses_json,
+    weights_csv,
+)
 from .sitemap import sitemap_entries
 from .templating import Templates
-from .text import slugify
+from .text import digest, slugify
 from .theme import Theme
 
 
@@ -78,9 +96,22 @@ class Plan:
     def measured(self, figures: Figures) -> list[Job]:
         dates = [d for p in (*self.site.posts, *self.site.pages) if (d := p.updated or p.date)]
         newest = max(dates, key=lambda d: d.astimezone(dt.UTC)) if dates else None
-        url = self.chrome.transparency_url
-        page = TransparencyPage(self.chrome, url, figures, newest)
-        return [self._page(f"{url}index.html", "transparency.html", "the measured output", page)]
+        url, source = self.chrome.transparency_url, "the measured output"
+        jobs = []
+        weights = None
+        file = ""
+        if self.site.config.charts.weights and figures.page_weights:
+            weights = weights_of(figures.page_weights, "index.html")
+            file = f"{url}{WEIGHTS_FILE}"
+            data = weights_csv(figures.page_weights, self.templates.url)
+            # Made already, so its bytes are its key: cheaper than a print of every page.
+            jobs.append(Job(file, digest(file, data), lambda: data, source))
+        # The page shows a summary of the weights, not each: an edit that moves none of
+        # its figures leaves the page as it is.
+        shown = dataclasses.replace(figures, page_weights=())
+        page = TransparencyPage(self.chrome, url, shown, newest, weights, file)
+        jobs.append(self._page(f"{url}index.html", "transparency.html", source, page))
+        return jobs
 
     def shown(self, posts: Sequence[Post]) -> Shown:
         """The link targets and pictures of the posts' bodies, dreams and covers."""

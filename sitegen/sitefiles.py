@@ -1,15 +1,18 @@
-"""Site files that are not pages: redirects, sitemap, robots.txt, uses.json and copies."""
+"""Site files that are not pages: redirects, sitemap, robots.txt, uses.json, page weights
+and copies."""
 
 from __future__ import annotations
 
 import datetime as dt
 import html
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .barcharts import KINDS, PageWeight
 from .imageclean import cleaning_reader
 from .model import Inventory, Job, Site
 from .theme import Theme
@@ -96,6 +99,23 @@ def uses_json(page: UsesData) -> bytes:
         "dropped": [item(i) for i in uses.dropped],
     }
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def weights_csv(pages: Sequence[PageWeight], url: Callable[[str], str]) -> bytes:
+    """Every page's weight by kind, in bytes, a line a page: the transparency page in full.
+
+    `url` turns an output path into the address links use.
+    """
+    lines = [",".join(("page", *KINDS, "total"))]
+    for page in pages:
+        address = url(page.path.removesuffix("index.html"))
+        if _CSV_SPECIAL.search(address):  # quoted as RFC 4180 says, quotes doubled
+            address = '"' + address.replace('"', '""') + '"'
+        lines.append(f"{address},{page.html},{page.css},{page.images},{page.media},{page.total}")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+_CSV_SPECIAL = re.compile(r'[",\r\n]')
 
 
 def copies(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import re
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from sitegen import audit, barcharts, charts, chartviews
 from sitegen.barcharts import Marker, PageWeight, Span
 from sitegen.charts import MapPoint
 from sitegen.facts import read_output
+from sitegen.found import Facts
 from sitegen.model import Post
 from sitegen.usage import UseItem, Uses
 
@@ -129,35 +131,111 @@ def test_weights_every_page_counted_once_and_the_marks_where_the_values_are() ->
         Marker("web", 2_366_000, "reference"),
     ]
     rows = [("median", median), ("heaviest", heaviest)]
-    svg = barcharts.weight_chart(
-        "w", pages, markers, rows, ["HTML", "CSS", "Bilder", "Medien"], _size, "t", "d"
-    )
-    assert sum(int(b.get("data-count")) for b in marks(svg, "chart-bar")) == len(pages)
+    bins = barcharts.histogram(p.total for p in pages)
+    kinds = ["HTML", "CSS", "Bilder", "Medien"]
+    svg = barcharts.weight_chart("w", bins, markers, rows, kinds, _size, "t", "d")
+    bars = marks(svg, "chart-bar")
+    assert sum(int(b.get("data-count")) for b in bars) == len(pages)
+    # Each bar is a bin with pages in it, and holds the pages whose totals lie in its range.
+    for bar in bars:
+        low, high = int(bar.get("data-low")), int(bar.get("data-high"))
+        assert int(bar.get("data-count")) == sum(low <= p.total < high for p in pages) > 0
     assert sorted(int(m.get("data-value")) for m in marks(svg, "chart-marker")) == sorted(
         [median.total, heaviest.total]
     )
     assert [int(m.get("data-value")) for m in marks(svg, "chart-reference")] == [2_366_000]
-    bars = [int(b.get("data-bytes")) for b in marks(svg, "chart-kind") if b.get("data-bytes")]
+    parts = [int(b.get("data-bytes")) for b in marks(svg, "chart-kind") if b.get("data-bytes")]
     expected = [v for _, p in rows for v in (p.html, p.css, p.images, p.media) if v]
-    assert bars == expected
-    # A lighter page's marker stands left of a heavier one's.
+    assert parts == expected
+    # A lighter page's marker stands left of a heavier one's, and of the bars' too.
     by_value = {int(m.get("data-value")): float(m.get("x1")) for m in marks(svg, "chart-marker")}
     assert by_value[median.total] < by_value[heaviest.total]
-    assert svg == barcharts.weight_chart(
-        "w",
-        list(reversed(pages)),
-        markers,
-        rows,
-        ["HTML", "CSS", "Bilder", "Medien"],
-        _size,
-        "t",
-        "d",
+    lefts = [float(b.get("x")) for b in bars]
+    assert lefts == sorted(lefts)
+    again = barcharts.histogram(p.total for p in reversed(pages))
+    assert svg == barcharts.weight_chart("w", again, markers, rows, kinds, _size, "t", "d")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=10**10), min_size=1, max_size=60))
+def test_the_histogram_bins_hold_every_total_once_in_its_range(totals: list[int]) -> None:
+    bins = barcharts.histogram(totals)
+    # The oracle: count by hand which totals lie in each bin's range (0 counts as 1 byte).
+    for b in bins:
+        assert b.low < b.high
+        assert b.pages == sum(b.low <= max(t, 1) < b.high for t in totals)
+    assert sum(b.pages for b in bins) == len(totals)
+    assert all(a.high == b.low for a, b in itertools.pairwise(bins))
+    assert bins[0].pages and bins[-1].pages
+    # Six bins to a power of ten: a bin's edges are the same wherever it is drawn.
+    assert all(b.high <= b.low * 1.5 + 1 for b in bins)
+
+
+def test_the_summary_of_page_weights_does_not_grow_with_the_pages() -> None:
+    pages = [
+        PageWeight(f"p{i:05d}.html", 2000 + (i * 7919) % 90_000, 1000, 0, 0) for i in range(5000)
+    ]
+    pages.append(PageWeight("index.html", 5000, 1000, 0, 0))
+    weights = chartviews.weights_of(pages, "index.html")
+    assert weights is not None
+    assert weights.pages == len(pages)
+    assert weights.home == pages[-1]
+    assert weights.median == barcharts.median_page(pages)
+    ordered = sorted(pages, key=lambda p: (p.total, p.path), reverse=True)
+    assert weights.heaviest == tuple(ordered[: chartviews.HEAVIEST])
+    assert sum(b.pages for b in weights.bins) == len(pages)
+    assert len(weights.bins) <= 2 * barcharts.PER_DECADE
+    assert chartviews.weights_of([], "index.html") is None
+
+
+_FILES = ("a.html", "b.html", "c.html", "s.css", "t.css", "f.woff2", "i.png", "x.js", "m.mp3")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.fixed_dictionaries(
+        {
+            name: st.tuples(
+                st.integers(0, 10**6),
+                st.lists(st.sampled_from((*_FILES, "gone.css")), max_size=4),
+                st.lists(st.sampled_from(("x.js", "a.html", "gone.js")), max_size=2),
+            )
+            for name in _FILES
+        }
     )
+)
+def test_page_weights_walked_together_are_those_walked_one_by_one(
+    graph: dict[str, tuple[int, list[str], list[str]]],
+) -> None:
+    # The oracle: the files reachable from each page, as a set, added up by kind.
+    facts = {
+        name: Facts(
+            "page" if name.endswith(".html") else "other",
+            size,
+            loads=tuple(sorted(loads)),
+            scripts=tuple(scripts),
+        )
+        for name, (size, loads, scripts) in graph.items()
+    }
+    kinds = {".html": "html", ".js": "html", ".css": "css", ".woff2": "css", ".png": "images"}
 
+    def reached(page: str) -> PageWeight:
+        found, frontier = {page}, {page}
+        while frontier:
+            frontier = {
+                load
+                for path in frontier
+                if path in facts
+                for load in (*facts[path].loads, *facts[path].scripts)
+            } - found
+            found |= frontier
+        sizes = dict.fromkeys(barcharts.KINDS, 0)
+        for path in found & set(facts):
+            sizes[kinds.get(Path(path).suffix, "media")] += facts[path].size
+        return PageWeight(page, **sizes)
 
-def test_median_page() -> None:
-    pages = [PageWeight(str(n), n, 0, 0, 0) for n in (5, 1, 3, 4)]
-    assert barcharts.median_page(pages).total == 3
+    pages = sorted(n for n in facts if n.endswith(".html"))
+    assert audit.page_weights(pages, facts) == tuple(reached(p) for p in pages)
 
 
 def test_a_bar_per_thing_used_from_since_to_until_or_today() -> None:

@@ -155,10 +155,18 @@ def test_transparency_every_page_counted_once(make_site: MakeSite) -> None:
     site = _site(make_site)
     build_site(site)
     page = _tree(site, "transparenz/index.html")
-    counted = sum(int(b.get("data-count")) for b in _marks(page, "weights", "chart-bar"))
+    bars = _marks(page, "weights", "chart-bar")
+    counted = sum(int(b.get("data-count")) for b in bars)
     assert counted == int(page.xpath('//div[@id="pages"]//data')[0].get("value"))
-    rows = page.xpath('//details[@class="chart-data"]//tbody/tr')
-    assert len(rows) == counted
+    # The numbers beside it say the same: a row a bin, with the bars' ranges and counts.
+    table = page.xpath('//details[@class="chart-data"]//table')[0]
+    rows = [
+        (*(int(d.get("value")) for d in r.xpath("th/data")), int(r.findtext("td")))
+        for r in table.xpath("tbody/tr")
+    ]
+    drawn = [tuple(int(b.get(k)) for k in ("data-low", "data-high", "data-count")) for b in bars]
+    assert [r for r in rows if r[2]] == drawn
+    assert sum(r[2] for r in rows) == counted
     assert "Web Almanac 2024" in page.text_content()
 
 
@@ -168,6 +176,7 @@ def test_every_picture_can_be_switched_off(make_site: MakeSite) -> None:
     report = build_site(site)
     assert report.warnings == ()
     assert not (site / "output/orte").exists()
+    assert not (site / "output/transparenz/page-weights.csv").exists()
     for output in ("2013/index.html", "uses/index.html", "transparenz/index.html"):
         assert not _tree(site, output).xpath("//svg"), output
     assert not _tree(site, "2013/06/27/c/index.html").xpath('//p[@class="diary-line"]/a')

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import statistics
 from pathlib import Path
 
+import lxml.html
 import pytest
 from PIL import Image
 
@@ -87,6 +89,58 @@ def test_the_figures_are_measured_from_the_output(site: Path) -> None:
     assert heaviest and heaviest.group(1) == f"/{top}/"
     assert "Dazu kommen 1 Weiterleitungen von alten Adressen." in page
     assert "Diese Seite selbst ist nicht mitgezählt" in page
+
+
+def test_every_page_weight_is_in_the_data_file_beside_the_page(site: Path) -> None:
+    build_site(site)
+    out = site / "output"
+    tree = lxml.html.fromstring((out / "transparenz/index.html").read_bytes())
+    link = tree.xpath('//details[@class="chart-data"]//a[@type="text/csv"]')[0]
+    data = served(out, link.get("href")).read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(data)))
+    pages = [
+        p
+        for p in out.rglob("*.html")
+        if p != out / "transparenz/index.html" and 'http-equiv="refresh"' not in p.read_text()
+    ]
+    # The oracle: each page's weight, added up by hand from the built files.
+    wanted = {
+        "/" + p.relative_to(out).as_posix().removesuffix("index.html"): weight(out, p)
+        for p in pages
+    }
+    assert {r["page"]: int(r["total"]) for r in rows} == wanted
+    kinds = ("html", "css", "images", "media")
+    assert all(sum(int(r[k]) for k in kinds) == int(r["total"]) for r in rows)
+    # The heaviest page by the oracle's count heads the list of the heaviest on the page.
+    named = tree.xpath('//details[@class="chart-data"]//table[2]/tbody/tr/th/a/@href')
+    heaviest = max(wanted, key=lambda url: (wanted[url], url))
+    assert named[2] == heaviest
+
+
+def test_the_page_names_a_few_pages_and_the_data_file_all(make_site: MakeSite) -> None:
+    posts = {
+        f"content/posts/2013-06-{day:02d}-p.md": post(
+            f"P{day}", f"2013-06-{day:02d}T06:25:00+02:00"
+        )
+        for day in range(1, 29)
+    }
+    site = make_site(posts)
+    build_site(site)
+    tree = lxml.html.fromstring(read(site, "transparenz/index.html"))
+    pages = figure(read(site, "transparenz/index.html"), "pages")
+    data = (site / "output/transparenz/page-weights.csv").read_text(encoding="utf-8")
+    assert pages > 40 and len(data.splitlines()) == pages + 1
+    # The home page, the median page and the ten heaviest: no list that grows with the site.
+    named = tree.xpath('//details[@class="chart-data"]//table[2]/tbody/tr')
+    assert len(named) == 12
+    # The ten heaviest, heaviest first; the first is the page the figures name.
+    totals = [int(r.xpath("td[last()]/data")[0].get("value")) for r in named[2:]]
+    assert totals == sorted(totals, reverse=True)
+    heaviest = tree.xpath('//div[@id="weight-max"]//a/@href')[0]
+    assert named[2].xpath("th/a/@href")[0] == heaviest
+    assert totals[0] == figure(read(site, "transparenz/index.html"), "weight-max")
+    bins = tree.xpath('//details[@class="chart-data"]//table[1]/tbody/tr')
+    assert sum(int(r.findtext("td")) for r in bins) == pages
 
 
 def test_every_outside_domain_linked_is_listed_with_its_count(site: Path) -> None:

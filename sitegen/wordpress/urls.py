@@ -11,6 +11,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from ..chartviews import WEIGHTS_FILE
 from ..config import Config
 from ..discover import discover
 from ..errors import SitegenError
@@ -101,10 +102,12 @@ def survey(config: Config, ours: set[str]) -> Survey:
     taken = Taken()
     theme = load_theme(config)
     language = config.language
+    transparency = theme.page_url(language, "transparency_slug", "transparency")
     made = {
         "": "the home page",
         theme.page_url(language, "dreams_slug", "dreams"): "the dreams page",
-        theme.page_url(language, "transparency_slug", "transparency"): "the transparency page",
+        transparency: "the transparency page",
+        transparency + WEIGHTS_FILE: "the page weights of the transparency page",
         "uses/": "the uses page",
         "uses.json": "the uses data",
         "404.html": "the page for missing pages",
