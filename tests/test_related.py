@@ -33,7 +33,7 @@ def make(number: int, day: int, tags: list[str], place: str, series: str) -> Pos
         date=START + dt.timedelta(days=day),
         url=f"{number}/",
         slug=str(number),
-        html="",
+        html=(),
         summary="",
         digest="",
         tags=tuple(dict.fromkeys(tags)),
