@@ -16,10 +16,10 @@ from .codec import decode, encode
 from .model import Document, Post
 from .text import digest
 
-_SCHEMA = 3
+_SCHEMA = 4
 
 Entry = tuple[str, str, str, str, str, str, str]
-"""A cache row: key, version, stat, source digest, JSON of the post, its HTML body, its print."""
+"""A cache row: key, version, stat, source digest, JSON of the post, its body's HTML, its print."""
 
 
 _DECODED: dict[str, tuple[str, str, Post, str]] = {}
@@ -71,7 +71,7 @@ class ParseCache:
         if found is None or found[:2] != (self.version, source_digest):
             # The body is stored as it is, outside the JSON: decoding it is most of the cost.
             fields = json.loads(data)
-            fields["html"] = html
+            fields["html"] = _joined(fields["html"], html)
             found = (self.version, source_digest, decode(Post, fields), known)
             _DECODED[rel] = found
         post = found[2]
@@ -84,10 +84,10 @@ class ParseCache:
     def entry(self, document: Document, post: Post) -> Entry:
         """The row that stores `post`; made apart from `store` so workers can make it."""
         fields = encode(post)
-        html = fields.pop("html")
+        fields["html"], html = _cut(fields["html"])
         # No absolute path in the cache: a site moved elsewhere with its cache parses nothing.
         fields["files"] = []
-        data = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+        data = _dumps(fields)
         rel = document.source.rel
         made = (rel, self.version, stat_key(document), content_digest(document), data, html)
         return (*made, post_print(data, html))
@@ -117,6 +117,40 @@ class ParseCache:
 def decoded_posts() -> int:
     """Posts this process holds decoded (tests check that the number stays bounded)."""
     return len(_DECODED)
+
+
+def _cut(body: list[dict[str, str]]) -> tuple[list[int | dict[str, str]], str]:
+    """An encoded body as its shape, each HTML segment by its length, and the HTML itself.
+
+    The HTML is stored as it is, outside the JSON: decoding it as JSON strings would be
+    most of the cost of reading a post back.
+    """
+    shape: list[int | dict[str, str]] = []
+    html: list[str] = []
+    for segment in body:
+        if segment.keys() == {"html"}:
+            shape.append(len(segment["html"]))
+            html.append(segment["html"])
+        else:
+            shape.append(segment)
+    return shape, "".join(html)
+
+
+def _joined(shape: list[int | dict[str, str]], html: str) -> list[dict[str, str]]:
+    """The encoded body `_cut` took apart."""
+    body: list[dict[str, str]] = []
+    at = 0
+    for part in shape:
+        if isinstance(part, int):
+            body.append({"html": html[at : at + part]})
+            at += part
+        else:
+            body.append(part)
+    return body
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def post_print(data: str, html: str) -> str:

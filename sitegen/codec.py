@@ -48,6 +48,8 @@ def _decoder(hint: Any) -> Decoder | None:
         return lambda v: dt.date.fromisoformat(v["$date"])
     if origin in (types.UnionType, typing.Union):
         options = [a for a in typing.get_args(hint) if a is not type(None)]
+        if len(options) > 1:
+            return _one_of(options)
         inner = _decoder(options[0])
         return None if inner is None else (lambda v: None if v is None else inner(v))
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
@@ -68,6 +70,21 @@ def _decoder(hint: Any) -> Decoder | None:
     if origin is dict or hint is Any:
         return _any
     return None
+
+
+def _one_of(options: list[Any]) -> Decoder:
+    """A union of dataclasses, each read back as the one whose field names it has."""
+    kinds: dict[frozenset[str], Decoder] = {}
+    for option in options:
+        if not (isinstance(option, type) and dataclasses.is_dataclass(option)):
+            raise TypeError(f"a union the codec reads must be of dataclasses, not {option!r}")
+        names = frozenset(f.name for f in dataclasses.fields(option))
+        if names in kinds:
+            raise TypeError(f"{option.__name__} has the fields of another type in its union")
+        decoder = _decoder(option)
+        assert decoder is not None  # a dataclass is always rebuilt
+        kinds[names] = decoder
+    return lambda v: None if v is None else kinds[frozenset(v)](v)
 
 
 def _datetime(value: dict[str, Any]) -> dt.datetime:

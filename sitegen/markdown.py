@@ -5,12 +5,12 @@ from __future__ import annotations
 import functools
 import html as html_lib
 import posixpath
-import re
 from dataclasses import dataclass
 from typing import Any, cast
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
@@ -18,14 +18,10 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from . import highlight
+from .body import Body, Image, Link, Segment, Text, source_html
 from .headings import collect_headings, heading_id, link_headings
 from .tracking import clean_url
-
-REF_SCHEME = "sitegen-ref:"
-"""Placeholder prefix for links to other Markdown files, replaced at render time."""
-
-IMAGE_SCHEME = "sitegen-image:"
-"""Placeholder prefix for embedded images, replaced by responsive markup at render time."""
+from .videocards import video_cards
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp")
 """Images published in several widths and formats."""
@@ -79,7 +75,7 @@ def markdown(typography: Typography, features: Features = Features()) -> Markdow
         md.core.ruler.push("sitegen_heading_links", lambda state: link_headings(state, label))
     md.core.ruler.push("sitegen_clean_links", _clean_links)
     words = (typography.video, typography.video_note)
-    md.core.ruler.push("sitegen_video_cards", lambda state: _video_cards(state, words))
+    md.core.ruler.push("sitegen_video_cards", lambda state: video_cards(state, words))
     md.core.ruler.push("sitegen_refs", _resolve_markdown_links)
     md.core.ruler.push("sitegen_align", _alignment_as_class)
     md.core.ruler.push("sitegen_images", _collect_images)
@@ -103,9 +99,9 @@ def markdown(typography: Typography, features: Features = Features()) -> Markdow
 
 @dataclass(frozen=True, slots=True)
 class Rendered:
-    """A Markdown text as HTML, with what it links to and shows."""
+    """A Markdown text as a body, with what it links to and shows."""
 
-    html: str
+    body: Body
     refs: list[tuple[str, int]]
     """Markdown files it links to, with their lines."""
     images: list[tuple[str, int, str]]
@@ -114,6 +110,11 @@ class Rendered:
     """Outbound links that lost tracking parameters."""
     headings: list[tuple[int, str, str]]
     """Every heading: level, id, plain text."""
+
+    @property
+    def html(self) -> str:
+        """The body as HTML, links and pictures pointing at their sources (for its text)."""
+        return source_html(self.body)
 
 
 def render(
@@ -128,16 +129,17 @@ def render(
     """Render Markdown; links lose their tracking parameters.
 
     `source_key` is the file's path below content/; relative links to `.md` files are
-    resolved against it and left as placeholders that render time turns into URLs.
-    With `images`, relative images in a format sitegen publishes become placeholders
-    that render time turns into responsive markup.
+    resolved against it and their addresses left as `Link` segments that render time
+    turns into URLs. With `images`, relative images in a format sitegen publishes become
+    `Image` segments that render time turns into responsive markup.
     """
     env: dict[str, Any] = {"source_dir": posixpath.dirname(source_key), "refs": [], "cleaned": 0}
     if images:
         env["images"] = []
-    html = markdown(typography, features).render(text, env)
+    md = markdown(typography, features)
+    body = _segments(md, md.parse(text, env), env)
     return Rendered(
-        html,
+        body,
         [(target, line + line_offset) for target, line in env["refs"]],
         [(target, line + line_offset, alt) for target, line, alt in env.get("images", ())],
         env["cleaned"],
@@ -164,103 +166,6 @@ def _clean_links(state: StateCore) -> None:
                 text.content = clean_url(text.content)[0]
 
 
-_YOUTUBE_ID = re.compile(r"[A-Za-z0-9_-]{6,20}")
-_YOUTUBE_HOSTS = ("youtube.com", "m.youtube.com", "music.youtube.com", "youtube-nocookie.com")
-
-
-def video_link(url: str) -> tuple[str, str] | None:
-    """(site name, canonical watch URL) of a YouTube or Vimeo video URL; None for others."""
-    try:
-        parts = urlsplit(url.strip())
-        host = (parts.hostname or "").lower().removeprefix("www.")
-    except ValueError:
-        return None
-    if parts.scheme not in ("http", "https"):
-        return None
-    segments = [s for s in parts.path.split("/") if s]
-    query = parse_qs(parts.query)
-    if host in _YOUTUBE_HOSTS or host == "youtu.be":
-        if host == "youtu.be":
-            video = segments[0] if len(segments) == 1 else ""
-        elif segments == ["watch"]:
-            video = query.get("v", [""])[0]
-        elif len(segments) == 2 and segments[0] in ("shorts", "live", "embed", "v"):
-            video = segments[1]
-        else:
-            video = ""
-        if not _YOUTUBE_ID.fullmatch(video):
-            return None
-        start = query.get("t", query.get("start", [""]))[0]
-        at = f"&t={start}" if re.fullmatch(r"\d+s?|(\d+h)?(\d+m)?(\d+s)?", start) and start else ""
-        return "YouTube", f"https://www.youtube.com/watch?v={video}{at}"
-    if host in ("vimeo.com", "player.vimeo.com"):
-        numbers = [s for s in segments if s.isdigit()]
-        if len(numbers) != 1 or segments[-1] != numbers[0]:
-            return None
-        return "Vimeo", f"https://vimeo.com/{numbers[0]}"
-    return None
-
-
-def _video_cards(state: StateCore, words: tuple[str, str]) -> None:
-    """A YouTube or Vimeo link alone in its paragraph becomes a card: a link, no player.
-
-    A player would be a frame from the video site, loaded with every visit; the card
-    loads nothing and tells the reader where the video plays.
-    """
-    tokens = state.tokens
-    out: list[Token] = []
-    i = 0
-    while i < len(tokens):
-        card = _video_card(tokens[i : i + 3], words)
-        if card is None:
-            out.append(tokens[i])
-            i += 1
-        else:
-            out.append(card)
-            i += 3
-    state.tokens = out
-
-
-def _video_card(tokens: list[Token], words: tuple[str, str]) -> Token | None:
-    """The card for a paragraph (open, inline, close) holding a lone video link, or None."""
-    if len(tokens) < 3 or tokens[0].type != "paragraph_open" or tokens[2].type != "paragraph_close":
-        return None
-    found = _lone_link(tokens[1].children or [])
-    video = video_link(found[0]) if found else None
-    if found is None or video is None:
-        return None
-    href, text, title = found
-    site, url = video
-    label = words[0].format(host=site)
-    shown = text if text.strip() and text.strip() != href.strip() else title or label
-    card = Token("html_block", "", 0)
-    card.map = tokens[0].map
-    card.content = (
-        f'<p class="video-card"><a href="{html_lib.escape(url)}">'
-        f'<span class="video-card-title">{html_lib.escape(shown)}</span> '
-        f'<span class="video-card-note">{html_lib.escape(words[1].format(host=site))}</span>'
-        "</a></p>\n"
-    )
-    return card
-
-
-def _lone_link(children: list[Token]) -> tuple[str, str, str] | None:
-    """(href, link text, title) when a paragraph holds one link or one bare URL, nothing else."""
-    if len(children) == 1 and children[0].type == "text":
-        text = children[0].content.strip()
-        return (text, "", "") if text.startswith(("https://", "http://")) else None
-    if (
-        len(children) >= 2
-        and children[0].type == "link_open"
-        and children[-1].type == "link_close"
-        and not any(c.type == "link_open" for c in children[1:])
-    ):
-        text = "".join(c.content for c in children[1:-1] if c.type in ("text", "code_inline"))
-        link = children[0]
-        return str(link.attrGet("href") or ""), text, str(link.attrGet("title") or "")
-    return None
-
-
 def _collect_images(state: StateCore) -> None:
     source_dir = state.env.get("source_dir")
     if source_dir is None or "images" not in state.env:
@@ -282,7 +187,7 @@ def _collect_images(state: StateCore) -> None:
             ):
                 continue
             target = posixpath.normpath(posixpath.join(source_dir, unquote(parts.path)))
-            token.attrSet("src", f"{IMAGE_SCHEME}{target}")
+            token.meta[_PICTURE] = target
             state.env["images"].append((target, line, _alt_text(token)))
 
 
@@ -357,5 +262,59 @@ def _resolve_markdown_links(state: StateCore) -> None:
                 continue
             target = posixpath.normpath(posixpath.join(source_dir, unquote(parts.path)))
             fragment = f"#{parts.fragment}" if parts.fragment else ""
-            token.attrSet("href", f"{REF_SCHEME}{target}{fragment}")
+            token.meta[_LINK] = Link(target, fragment)
             state.env["refs"].append((target, line))
+
+
+_LINK = "sitegen_link"
+"""Token meta: the `Link` a link to another document's address becomes."""
+_PICTURE = "sitegen_picture"
+"""Token meta: the content key of an image published as a picture."""
+
+
+def _segments(md: MarkdownIt, tokens: list[Token], env: dict[str, Any]) -> Body:
+    """The tokens rendered as markdown-it renders them, cut where a link's address or a
+    picture depends on another file."""
+    renderer = cast(RendererHTML, md.renderer)
+    options, rules = md.options, renderer.rules
+    body: list[Segment] = []
+    html: list[str] = []
+
+    def cut(segment: Segment) -> None:
+        if text := "".join(html):
+            body.append(Text(text))
+        html.clear()
+        body.append(segment)
+
+    def rendered(siblings: list[Token], i: int) -> str:
+        rule = rules.get(siblings[i].type)
+        if rule is not None:
+            return str(rule(siblings, i, options, env))
+        return renderer.renderToken(siblings, i, options, env)
+
+    for i, token in enumerate(tokens):
+        if token.type != "inline":
+            html.append(rendered(tokens, i))
+            continue
+        children = token.children or []
+        for j, child in enumerate(children):
+            if _LINK in child.meta:
+                # No rule renders link_open: it is written as markdown-it's renderToken would.
+                html.append("<a")
+                for name, value in child.attrItems():
+                    if name == "href":
+                        html.append(' href="')
+                        cut(child.meta[_LINK])
+                        html.append('"')
+                    else:
+                        html.append(f' {escapeHtml(name)}="{escapeHtml(str(value))}"')
+                html.append(">")
+            elif _PICTURE in child.meta:
+                alt = renderer.renderInlineAsText(child.children or [], options, env)
+                title = str(child.attrGet("title") or "")
+                cut(Image(child.meta[_PICTURE], alt, title))
+            else:
+                html.append(rendered(children, j))
+    if text := "".join(html):
+        body.append(Text(text))
+    return tuple(body)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .barcharts import PageWeight
+from .body import Body
 from .config import Config
 from .places import Place
 from .usage import Uses
@@ -116,8 +117,9 @@ class Post:
     url: str
     """Path below the site root, without a leading slash: "2013/06/26/slug/"."""
     slug: str
-    html: str
-    """The rendered body; links to other files are placeholders until render time."""
+    html: Body
+    """The rendered body: its links to other documents and its pictures are segments that
+    render time joins (sitegen.body)."""
     summary: str
     """Plain text for listings and meta descriptions."""
     digest: str
@@ -130,8 +132,8 @@ class Post:
     """A time zone label shown after the time of writing, like "CET"; only a label."""
     day: int | None = None
     """Day N of the diary: given in front matter, or counted from day_zero."""
-    dream: str = ""
-    """Last night's dream, rendered HTML."""
+    dream: Body = ()
+    """Last night's dream, rendered as the body is; empty for none."""
     tags: tuple[str, ...] = ()
     draft: bool = False
     description: str = ""

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, NoReturn
 
 from . import markdown
+from .body import Body
 from .config import Config
 from .errors import ContentError, display_path
 from .frontmatter import FrontMatter, check_keys, split_front_matter
@@ -76,7 +77,7 @@ def parse_document(
 
     notices: list[Notice] = []
     body, body_line = fm.body, fm.body_line
-    dream_html = ""
+    dream_body: Body = ()
     dream_refs: list[tuple[str, int]] = []
     cleaned = 0
     block = _dream_block(body, body_line, shown) if document.kind == "post" else None
@@ -92,13 +93,13 @@ def parse_document(
         dream_rendered = markdown.render(
             dream, typography=typography, source_key=source.rel, line_offset=dream_line - 1
         )
-        dream_html, dream_refs = dream_rendered.html, dream_rendered.refs
+        dream_body, dream_refs = dream_rendered.body, dream_rendered.refs
         cleaned += dream_rendered.cleaned
     elif values.get("dream", "").strip():
         dream_rendered = markdown.render(
             values["dream"], typography=typography, source_key=source.rel, line_offset=0
         )
-        dream_html = dream_rendered.html
+        dream_body = dream_rendered.body
         dream_refs = [(target, fm.line_of("dream")) for target, _ in dream_rendered.refs]
         cleaned += dream_rendered.cleaned
     if document.kind == "post":
@@ -114,7 +115,7 @@ def parse_document(
         images=True,
         features=features,
     )
-    html, images = rendered.html, rendered.images
+    html, images = rendered.html, rendered.images  # the body's markup, for its summary
     refs = dream_refs + rendered.refs
     cleaned += rendered.cleaned
     description = values.get("description", "").strip()
@@ -146,7 +147,7 @@ def parse_document(
         date=date,  # type: ignore[arg-type]  # pages may lack one; posts were checked above
         url=url,
         slug=slug,
-        html=html,
+        html=rendered.body,
         summary=summary,
         digest=digest(text, *(f"{f.rel}:{f.size}:{f.mtime_ns}" for f in document.bundle)),
         updated=updated,
@@ -154,7 +155,7 @@ def parse_document(
         location=values.get("location", "").strip(),
         zone=values.get("zone", "").strip(),
         day=day,
-        dream=dream_html,
+        dream=dream_body,
         tags=tuple(dict.fromkeys(t.strip() for t in values.get("tags", ()) if t.strip())),
         draft=values.get("draft", False),
         description=description,

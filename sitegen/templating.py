@@ -11,7 +11,6 @@ import datetime as dt
 import decimal
 import functools
 import html
-import re
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -24,22 +23,17 @@ from babel.numbers import format_currency
 from markupsafe import Markup
 
 from . import __version__
+from .body import Body, Image, Link, attribute, join
 from .chartviews import template_globals
 from .config import Config
 from .errors import ThemeError
 from .inputs import Chrome, FeedItem, Page, Shown
-from .markdown import IMAGE_SCHEME, REF_SCHEME
 from .meta import image_text, listed, og_locale, site_image
 from .model import Picture, Post
 from .picture import picture_html
 from .text import slugify
 from .theme import Theme
 from .usage import UseItem, months_between
-
-_REF = re.compile(re.escape(REF_SCHEME) + r"([^\"#]*)")
-_IMAGE = re.compile(
-    r'<img src="' + re.escape(IMAGE_SCHEME) + r'([^"]*)" alt="([^"]*)"(?: title="([^"]*)")? ?/?>'
-)
 
 
 class Templates:
@@ -169,18 +163,29 @@ class Templates:
 
     @jinja2.pass_context
     def content(self, context: jinja2.runtime.Context, post: Post) -> Markup:
-        """The post's body with links to other Markdown files turned into their URLs."""
-        shown: Shown = context["shown"]
-        resolved = self._resolve(post.html, shown)
-        return Markup(_IMAGE.sub(lambda m: self._picture_markup(m, shown), resolved))
+        """The post's body: links to other documents at their URLs, pictures as <picture>."""
+        return self.joined(post.html, context["shown"])
 
     @jinja2.pass_context
     def dream(self, context: jinja2.runtime.Context, post: Post) -> Markup:
-        """The post's dream, its links resolved as in the body."""
-        return Markup(self._resolve(post.dream, context["shown"]))
+        """The post's dream, joined as the body is."""
+        return self.joined(post.dream, context["shown"])
 
-    def _resolve(self, fragment: str, shown: Shown) -> str:
-        return _REF.sub(lambda m: html.escape(self.url(shown.links[m.group(1)])), fragment)
+    def joined(self, body: Body, shown: Shown) -> Markup:
+        """A body as pages and feeds show it, its links and pictures resolved from `shown`.
+
+        The one place a body becomes HTML: a feed item is made from the same markup, its
+        URLs made absolute afterwards with the rest of the item's (feedjobs.py).
+        """
+
+        def link(segment: Link) -> str:
+            return html.escape(self.url(shown.links[segment.target])) + attribute(segment.fragment)
+
+        def image(segment: Image) -> str:
+            picture = shown.pictures[segment.target]
+            return self._picture(picture, segment.alt, segment.title, "", shown.sizes)
+
+        return Markup(join(body, link, image))
 
     @jinja2.pass_context
     def cover(self, context: jinja2.runtime.Context, post: Post) -> Markup:
@@ -212,11 +217,6 @@ class Templates:
     def _cover_url(self, shown: Shown, post: Post) -> str:
         picture = shown.pictures.get(post.cover.target) if post.cover else None
         return self.abs_url(picture.largest.output) if picture else ""
-
-    def _picture_markup(self, m: re.Match[str], shown: Shown) -> str:
-        picture = shown.pictures[html.unescape(m.group(1))]
-        alt, title = html.unescape(m.group(2)), html.unescape(m.group(3) or "")
-        return self._picture(picture, alt, title, "", shown.sizes)
 
     def _picture(self, picture: Picture, alt: str, title: str, css: str, sizes: str) -> str:
         lazy, self.eager = not self.eager, False

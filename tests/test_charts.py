@@ -15,6 +15,7 @@ from PIL import Image
 
 from sitegen import audit, barcharts, charts, chartviews
 from sitegen.barcharts import Marker, PageWeight, Span
+from sitegen.body import Text
 from sitegen.charts import MapPoint
 from sitegen.facts import read_output
 from sitegen.found import Facts
@@ -368,10 +369,10 @@ def _post(title: str, when: str, dream: str = "") -> Post:
         date=date,
         slug=title,
         url=f"{title}/",
-        html="",
+        html=(),
         summary="",
         digest=title,
-        dream=dream,
+        dream=(Text(dream),) if dream else (),
     )
 
 

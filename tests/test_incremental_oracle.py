@@ -191,3 +191,20 @@ def test_an_alias_page_shows_the_new_title(tmp_path: Path) -> None:
     post = PostSpec("2013-06-26-a", title="Alt", aliases=("/alt/a/",))
     site = SiteSpec(posts=(post,))
     edited_equals_fresh(site, replace(site, posts=(replace(post, title="Neu"),)), tmp_path)
+
+
+def test_a_link_follows_its_target_to_its_new_address(tmp_path: Path) -> None:
+    """A post's new slug reaches every page and feed that links to it, though the files
+    that link to it stay as they were: a link's target is part of the linking page's input."""
+    target = PostSpec("2013-06-26-ziel", title="Ziel")
+    linking = PostSpec("2013-06-27-a", links=(target.name,))
+    dreaming = PostSpec("2013-06-28-b", dream="Ein Traum", dream_link=target.name)
+    site = SiteSpec(posts=(target, linking, dreaming))
+    moved = replace(target, slug="anders")  # its URL: 2013/06/26/ziel-anders/
+    edited_equals_fresh(site, replace(site, posts=(moved, linking, dreaming)), tmp_path)
+    output = tmp_path / "site/output"
+    for page in ("2013/06/27/a/index.html", "2013/06/28/b/index.html", "traeume/index.html"):
+        text = (output / page).read_text(encoding="utf-8")
+        assert 'href="/2013/06/26/ziel-anders/"' in text, page
+        assert "/2013/06/26/ziel/" not in text, page
+    assert "https://example.org/2013/06/26/ziel-anders/" in (output / "feed.xml").read_text()

@@ -37,7 +37,7 @@ def make(
         date=at + dt.timedelta(days=day),
         url=f"{number}/",
         slug=str(number),
-        html="",
+        html=(),
         summary="",
         digest="",
         tags=tuple(dict.fromkeys(tags)),
