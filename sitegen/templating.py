@@ -11,6 +11,7 @@ import datetime as dt
 import decimal
 import functools
 import html
+import re
 import traceback
 from collections.abc import Callable
 from typing import Any
