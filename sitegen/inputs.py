@@ -11,8 +11,10 @@ import dataclasses
 import datetime as dt
 import functools
 import json
+import os
 from dataclasses import dataclass
 from importlib import metadata
+from pathlib import Path, PurePath
 from typing import Any
 
 from . import __version__
@@ -286,9 +288,11 @@ class Prints:
     stored encoding); values used on many pages (the chrome) are printed once.
     """
 
-    def __init__(self, posts: dict[str, str] | None = None) -> None:
+    def __init__(self, posts: dict[str, str] | None = None, site_dir: Path | None = None) -> None:
         self.posts = posts or {}
         """Content key -> print of the post parsed from it."""
+        self.site_dir = site_dir
+        """Paths print relative to it: where the site is changes no page (config.site_dir)."""
         self.memo: dict[int, tuple[object, str]] = {}
 
     def of(self, *values: object) -> str:
@@ -300,6 +304,9 @@ class Prints:
         kind = type(value)
         if kind in _PLAIN or value is None:
             return value
+        if isinstance(value, PurePath):
+            where = self.site_dir if value.is_absolute() else None
+            return {"$path": os.path.relpath(value, where) if where else str(value)}
         if isinstance(value, Post):
             known = self.posts.get(value.key)
             if known is not None:
