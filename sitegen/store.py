@@ -19,6 +19,7 @@ import os
 import sqlite3
 import stat
 import tempfile
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import cast
@@ -32,6 +33,7 @@ FILE = "cache.sqlite"
 _SCHEMA = "1"
 _BUSY_SECONDS = 30.0
 """How long a write waits for another build (or `sitegen serve`) to finish its own."""
+_HALF_MADE_SECONDS = 3600
 _OLD = ("parsed.sqlite", "stamp-*.json", "outputs-*.json", "facts-*.json", "related.json")
 """Cache files of earlier versions, replaced by the store (and images/index.json)."""
 _TABLES = (
@@ -223,10 +225,15 @@ def _connect(path: Path, mode: str) -> sqlite3.Connection:
 
 
 def _remove_old(folder: Path) -> None:
+    """Remove the cache files of earlier versions, and stores a killed build left half made."""
     for pattern in _OLD:
         for old in folder.glob(pattern):
             _remove(old)
     _remove(folder / "images" / "index.json")
+    for half in folder.glob(".cache-*.tmp"):
+        with contextlib.suppress(OSError):
+            if time.time() - half.lstat().st_mtime > _HALF_MADE_SECONDS:
+                _remove(half)  # not one another build is making right now
 
 
 def _remove(path: Path) -> None:
