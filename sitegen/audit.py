@@ -12,7 +12,6 @@ import json
 import logging
 import os
 import statistics
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -33,41 +32,36 @@ _CACHE_VERSION = 3
 class FactsCache:
     """Facts of the last build's outputs, by output and job key (JSON, versioned)."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, text: str | None) -> None:
         self.known: dict[str, tuple[str, Facts]] = {}
         self.raw: dict[str, list[Any]] = {}
         """The entries as read, written back as they are when their output is unchanged."""
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = json.loads(text) if text is not None else None
+        except (ValueError, RecursionError):
             return
         if not isinstance(data, dict) or data.get("version") != _CACHE_VERSION:
             return
         try:
             for output, entry in data.get("facts", {}).items():
                 key, raw = entry
-                self.known[output] = (key, _from_json(raw))
+                self.known[output] = (str(key), _from_json(raw))
                 self.raw[output] = entry
         except (TypeError, ValueError, KeyError, AttributeError):
             self.known, self.raw = {}, {}  # a damaged cache only costs time: all read again
 
-    def save(self, jobs: Sequence[Job], facts: dict[str, Facts]) -> None:
+    def text(self, jobs: Sequence[Job], facts: dict[str, Facts]) -> str | None:
+        """The facts of these jobs as JSON to keep; None when what was kept says it all."""
         known = self.known
         if len(known) == len(jobs) and all(known.get(j.output, ("",))[0] == j.key for j in jobs):
-            return  # nothing was read again: the file on disk says it all already
+            return None  # nothing was read again
 
         def entry(job: Job) -> list[Any]:
             kept = self.raw.get(job.output)
             return kept if kept and kept[0] == job.key else [job.key, _to_json(facts[job.output])]
 
         entries = {j.output: entry(j) for j in jobs}
-        text = json.dumps({"version": _CACHE_VERSION, "facts": entries}, separators=(",", ":"))
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".facts-", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, self.path)
+        return json.dumps({"version": _CACHE_VERSION, "facts": entries}, separators=(",", ":"))
 
 
 def _to_json(facts: Facts) -> list[object]:

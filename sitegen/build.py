@@ -13,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-from . import __version__, audit, output, stamp, swap
+from . import __version__, audit, output, stamp
 from .assemble import assemble
-from .cache import Entry, ParseCache
+from .cache import Entry, ParseCache, forget_others, setting
 from .config import Config, load_config
 from .discover import discover
 from .errors import BuildErrors, SitegenError
@@ -28,6 +28,7 @@ from .parse import parse_document
 from .podcast import plan_episodes
 from .related import Relations, read_relations, relate, relation_digest
 from .render import Plan
+from .store import Store, tree_name
 from .text import count, digest
 from .theme import load_theme
 from .uses import load_uses
@@ -99,16 +100,15 @@ def build(options: BuildOptions) -> BuildReport:
     theme = load_theme(config)
     now = options.now or build_time()
     today = now.astimezone(config.zone).date() if config.zone else now.date()
-    stamp_path = site_dir / CACHE_DIR / f"stamp-{digest(str(out_dir))}.json"
+    # One store for all that builds keep; no key in it says where the site is.
+    store = Store(site_dir / CACHE_DIR, digest(code_digest(), versions()))
+    tree = tree_name(out_dir, site_dir)
     inputs = stamp.fingerprint(
-        config,
-        (config.content_dir, *theme.folders),
-        code_digest(),
-        str(out_dir),
-        str(options.drafts),
+        config, (config.content_dir, *theme.folders), tree, str(options.drafts)
     )
-    last = stamp.load(stamp_path)
+    last = stamp.load(store.get(f"stamp:{tree}"))
     if last is not None and last.still_fresh(inputs, now, today, out_dir):
+        store.close()
         return BuildReport(
             out_dir=out_dir,
             outputs=len(last.outputs),
@@ -127,32 +127,29 @@ def build(options: BuildOptions) -> BuildReport:
     typography = Typography(
         **{f.name: strings[f.name] for f in fields(Typography) if f.name in strings}
     )
-    cache = ParseCache(
-        site_dir / CACHE_DIR / "parsed.sqlite",
-        # Where the site is does not change what its documents parse to.
-        digest(code_digest(), versions(), repr(replace(config, site_dir=Path())), repr(typography)),
-    )
-    try:
-        documents, parsed = _parse_all(inventory.documents, config, typography, cache)
-        cache.save({d.source.rel for d in inventory.documents})
-        prints = Prints(cache.prints)
-    finally:
-        cache.close()
+    # Where the site is does not change what its documents parse to.
+    parse_setting = setting(repr(replace(config, site_dir=Path())), repr(typography))
+    cache = ParseCache(store.posts(parse_setting), parse_setting)
+    documents, parsed = _parse_all(inventory.documents, config, typography, cache)
+    present = {d.source.rel for d in inventory.documents}
+    store.put_posts(cache.pending, present, parse_setting)
+    forget_others(present)
+    prints = Prints(cache.prints, site_dir)
 
     uses = load_uses(config, today)
-    relations = functools.partial(_kept_relations, site_dir / CACHE_DIR / "related.json")
+    relations = functools.partial(_kept_relations, store)
     site = assemble(config, documents, now, options.drafts, uses, relations)
     episodes = plan_episodes(site)
-    images = plan_images(site, site_dir / CACHE_DIR / "images")
+    images = plan_images(site, site_dir / CACHE_DIR / "images", store.get("images"))
     make_images(images, progress=_progress_bar("images") if sys.stderr.isatty() else None)
     planned = Plan(site, theme, inventory, images.pictures, episodes, prints)
     jobs = sorted([*planned.jobs, *images.jobs], key=lambda j: j.output)
     output.check_plan(jobs)
-    manifest = site_dir / CACHE_DIR / f"outputs-{digest(str(out_dir), code_digest())}.json"
+    manifest = store.get(f"outputs:{tree}")
     staged = output.produce(jobs, out_dir, manifest)
-    facts_cache = audit.FactsCache(
-        site_dir / CACHE_DIR / f"facts-{digest(str(out_dir), code_digest(), config.base_url)}.json"
-    )
+    facts_name = f"facts:{tree}:{config.base_url}"
+    facts_cache = audit.FactsCache(store.get(facts_name))
+    store.close()  # all read: what the build learns is written by `commit`
     try:
         # The audit reads this build's bytes before any of them is moved into place.
         facts = audit.measure(jobs, staged.locate, config.base_url, facts_cache)
@@ -167,10 +164,14 @@ def build(options: BuildOptions) -> BuildReport:
         output.discard(staged)
         raise
     jobs = sorted([*jobs, *measured], key=lambda j: j.output)
-    stamp.forget(stamp_path)  # from here on the output changes: no stamp may vouch for it
-    report = output.write(jobs, staged, out_dir, manifest)
-    facts_cache.save(jobs, facts)
-    keep_cache(images)
+    # From the swap on, no stamp or manifest of the old tree may vouch for the new one.
+    forget = functools.partial(store.forget_now, f"stamp:{tree}", f"outputs:{tree}")
+    report = output.write(jobs, staged, out_dir, forget)
+    store.put(f"outputs:{tree}", output.manifest_text(jobs))
+    facts_text = facts_cache.text(jobs, facts)
+    if facts_text is not None:
+        store.put(facts_name, facts_text)
+    store.put("images", keep_cache(images))
     figures = {
         "posts": len(site.posts),
         "pages": len(site.pages),
@@ -180,7 +181,10 @@ def build(options: BuildOptions) -> BuildReport:
     }
     span = stamp.Span.of(documents, now, today if uses else None)
     outputs = tuple(j.output for j in jobs)
-    stamp.save(stamp_path, stamp.Stamp(inputs, span, outputs, figures, site.warnings))
+    store.put(
+        f"stamp:{tree}", stamp.dumps(stamp.Stamp(inputs, span, outputs, figures, site.warnings))
+    )
+    store.commit()  # everything this build learnt, in one transaction, once the output is in place
     return BuildReport(
         out_dir=out_dir,
         outputs=len(jobs),
@@ -266,17 +270,17 @@ def _check_out_dir(out_dir: Path, site_dir: Path) -> None:
         raise SitegenError(f"{out_dir} cannot be the output folder: it holds the site's own files")
 
 
-def _kept_relations(path: Path, posts: tuple[Post, ...]) -> Relations:
+def _kept_relations(store: Store, posts: tuple[Post, ...]) -> Relations:
     """Related entries as the last build found them, unless what they are made of changed.
 
     They depend on the posts' keys, dates, places, series and tags only, so an edit of a
     body (the common case) reuses them; finding them again costs seconds in a large diary.
-    The file is checked like any input: anything malformed is ignored and made anew.
+    What was kept is checked like any input: anything malformed is ignored and made anew.
     """
-    key = digest(code_digest(), relation_digest(posts))
+    key = relation_digest(posts)
     try:
-        kept = json.loads(path.read_bytes())
-    except (OSError, ValueError, RecursionError):
+        kept = json.loads(store.get("related") or "null")
+    except (ValueError, RecursionError):
         kept = None
     if isinstance(kept, dict) and kept.get("key") == key:
         found = read_relations(kept.get("related"), len(posts))
@@ -284,8 +288,5 @@ def _kept_relations(path: Path, posts: tuple[Post, ...]) -> Relations:
             return found
     found = relate(posts)
     data = {"key": key, "related": [[i, *found[i]] for i in sorted(found)]}
-    try:
-        swap.write_atomically(path, json.dumps(data, separators=(",", ":")).encode())
-    except OSError as e:
-        log.debug("related entries not kept: %s", e)  # a cache that cannot be written is no error
+    store.put("related", json.dumps(data, separators=(",", ":")))
     return found

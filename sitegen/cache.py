@@ -1,16 +1,15 @@
 """The parse cache: parsed documents kept between builds, found by stat first and digest second.
 
-Stored as JSON in SQLite (no pickle): one row a document, keyed by its path under
-content/ and stamped with a version that covers sitegen's own code and the settings
-parsing depends on, so a stale entry can never be taken for a fresh one.
+Kept as JSON in the store (no pickle): one row a document, keyed by its path under
+content/ and stamped with the settings parsing depends on (the store's own version
+covers sitegen's code and libraries), so a stale entry can never be taken for a fresh
+one. A row that does not decode is parsed again, never trusted.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-import sqlite3
-from pathlib import Path
 
 from .codec import decode, encode
 from .model import Document, Post
@@ -19,35 +18,24 @@ from .text import digest
 _SCHEMA = 4
 
 Entry = tuple[str, str, str, str, str, str, str]
-"""A cache row: key, version, stat, source digest, JSON of the post, its body's HTML, its print."""
+"""A cache row: key, setting, stat, source digest, JSON of the post, its HTML body, its print."""
 
 
 _DECODED: dict[str, tuple[str, str, Post, str]] = {}
 """Posts decoded from the cache in this process, so `sitegen serve` decodes each stored post
-once: by content key, the version and source digest it was decoded from, the post, its print.
-One entry a document, and after `save` only documents that exist, in their current version:
-a long session of edits holds no more posts than the site has."""
+once: by content key, the setting and source digest it was decoded from, the post, its print.
+One entry a document, and after `forget_others` only documents that exist, in their current
+version: a long session of edits holds no more posts than the site has."""
 
 
 class ParseCache:
     """Parsed posts by content key; `lookup` answers only for an unchanged source."""
 
-    def __init__(self, path: Path, version: str) -> None:
-        self.version = digest(str(_SCHEMA), version)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self.db = _open(path)
-        except sqlite3.DatabaseError:
-            # A damaged cache is only a slower build: start afresh.
-            path.unlink(missing_ok=True)
-            self.db = _open(path)
-        rows = self.db.execute(
-            "SELECT key, stat, digest, data, html, print FROM posts WHERE version = ?",
-            (self.version,),
-        )
-        self.rows: dict[str, tuple[str, str, str, str, str]] = {
-            key: (stat, dg, data, html, pr) for key, stat, dg, data, html, pr in rows
-        }
+    def __init__(self, rows: dict[str, tuple[str, str, str, str, str]], version: str) -> None:
+        self.version = version
+        """The setting: what parsing depends on besides the source (see `setting`)."""
+        self.rows = rows
+        """Content key -> stat, source digest, JSON of the post, HTML body, print."""
         self.pending: list[Entry] = []
         self.prints: dict[str, str] = {}
         """Content key -> print of every post looked up or stored (see `post_print`)."""
@@ -58,27 +46,33 @@ class ParseCache:
         if row is None:
             return None
         stat, source_digest, data, html, known = row
-        if stat != stat_key(document):
-            if source_digest != content_digest(document):
-                return None
-            rel, version = document.source.rel, self.version
-            self.pending.append(
-                (rel, version, stat_key(document), source_digest, data, html, known)
-            )
+        moved = stat != stat_key(document)
+        if moved and source_digest != content_digest(document):
+            return None
         # A long-lived process (`sitegen serve`) decodes each stored post once.
         rel = document.source.rel
         found = _DECODED.get(rel)
         if found is None or found[:2] != (self.version, source_digest):
             # The body is stored as it is, outside the JSON: decoding it is most of the cost.
-            fields = json.loads(data)
-            fields["html"] = _joined(fields["html"], html)
-            found = (self.version, source_digest, decode(Post, fields), known)
+            try:
+                fields = json.loads(data)
+                fields["html"] = _joined(fields["html"], html)
+                post = decode(Post, fields)
+            except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+                return None  # a damaged row: parsed again
+            if not isinstance(post, Post) or post.key != rel:
+                return None
+            found = (self.version, source_digest, post, known)
             _DECODED[rel] = found
         post = found[2]
         if post.files != document.bundle:
             # Bundle files are the document's, where the site is now (never stored).
             post = dataclasses.replace(post, files=document.bundle)
-        self.prints[rel] = found[3]
+        if moved:  # the same bytes with a new stat (a checkout, a copy): kept with the new one
+            self.pending.append(
+                (rel, self.version, stat_key(document), source_digest, data, html, known)
+            )
+        self.prints[rel] = known
         return post
 
     def entry(self, document: Document, post: Post) -> Entry:
@@ -87,7 +81,7 @@ class ParseCache:
         fields["html"], html = _cut(fields["html"])
         # No absolute path in the cache: a site moved elsewhere with its cache parses nothing.
         fields["files"] = []
-        data = _dumps(fields)
+        data = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
         rel = document.source.rel
         made = (rel, self.version, stat_key(document), content_digest(document), data, html)
         return (*made, post_print(data, html))
@@ -97,21 +91,11 @@ class ParseCache:
         self.prints[entry[0]] = entry[6]
         _DECODED.pop(entry[0], None)  # decoded from a version of the file that is gone
 
-    def save(self, keep: set[str]) -> None:
-        """Write new entries; forget documents that no longer exist."""
-        with self.db:
-            self.db.executemany(
-                "INSERT OR REPLACE INTO posts VALUES (?, ?, ?, ?, ?, ?, ?)", self.pending
-            )
-            gone = [(key,) for key in self.rows.keys() - keep]
-            self.db.executemany("DELETE FROM posts WHERE key = ?", gone)
-            self.db.execute("DELETE FROM posts WHERE version != ?", (self.version,))
-        self.pending = []
-        for key in _DECODED.keys() - keep:
-            del _DECODED[key]
 
-    def close(self) -> None:
-        self.db.close()
+def forget_others(keep: set[str]) -> None:
+    """Let go of decoded posts whose documents are gone (`keep`: the content keys there are)."""
+    for key in _DECODED.keys() - keep:
+        del _DECODED[key]
 
 
 def decoded_posts() -> int:
@@ -149,8 +133,9 @@ def _joined(shape: list[int | dict[str, str]], html: str) -> list[dict[str, str]
     return body
 
 
-def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+def setting(*parts: str) -> str:
+    """The setting of a cache: its schema and what parsing depends on."""
+    return digest(str(_SCHEMA), *parts)
 
 
 def post_print(data: str, html: str) -> str:
@@ -168,13 +153,3 @@ def content_digest(document: Document) -> str:
     return digest(
         document.source.path.read_bytes(), *(f"{f.rel}:{f.size}" for f in document.bundle)
     )
-
-
-def _open(path: Path) -> sqlite3.Connection:
-    db = sqlite3.connect(path)
-    db.execute("DROP TABLE IF EXISTS docs")  # the table of cache schema 2
-    db.execute(
-        "CREATE TABLE IF NOT EXISTS posts (key TEXT PRIMARY KEY, version TEXT, stat TEXT,"
-        " digest TEXT, data TEXT, html TEXT, print TEXT)"
-    )
-    return db

@@ -4,14 +4,15 @@
 A variant's file name carries a digest of its source's bytes and of its operation
 (width, format, encoder settings), so a file of that name in the cache is a fresh
 one. Sources are identified by a small JSON index (path, size, mtime, inode, ctime ->
-digest and dimensions): stat first, hash second, decode only what the cache lacks. The cache
-(SITE/.sitegen-cache/images/) holds exactly the variants of the last successful
-build; it can be kept between CI runs, where the checkout's new mtimes only cost a
-re-hash of each source, never a decode.
+digest and dimensions, kept in the build's store): stat first, hash second, decode only
+what the cache lacks. The cache (SITE/.sitegen-cache/images/) holds exactly the variants
+of the last successful build; it can be kept between CI runs, where the checkout's new
+mtimes only cost a re-hash of each source, never a decode.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -27,7 +28,6 @@ from .errors import BuildErrors, ContentError, SitegenError, display_path
 from .imageclean import MAX_DECODE_BYTES, decode_too_big
 from .markdown import IMAGE_EXTENSIONS
 from .model import ImageRef, Job, Picture, Pictures, Post, Site, Variant
-from .swap import write_atomically
 from .text import digest, slugify
 from .variants import BOMB as _BOMB
 from .variants import FORMATS, Operation, Task, run_tasks
@@ -36,7 +36,6 @@ from .variants import too_big as _too_big
 
 _VERSION = "images-1"
 """Part of every variant's digest and of the index: bump it when the output changes."""
-_INDEX = "index.json"
 _OUTPUT_FOLDER = "images/"
 
 opened = 0
@@ -71,7 +70,7 @@ class _Source:
     height: int
 
 
-def plan_images(site: Site, cache_dir: Path) -> ImagePlan:
+def plan_images(site: Site, cache_dir: Path, index_text: str | None = None) -> ImagePlan:
     """Check every image the site shows and name its variants; decode nothing.
 
     Raises for a missing, unsupported, corrupt or oversized image, naming the post and
@@ -99,7 +98,7 @@ def plan_images(site: Site, cache_dir: Path) -> ImagePlan:
     if errors:
         raise BuildErrors(errors)
 
-    index = _load_index(cache_dir / _INDEX)
+    index = _load_index(index_text)
     used: dict[str, Any] = {"version": _VERSION, "files": {}, "images": {}}
     sources: dict[str, _Source] = {}
     for key in sorted({*shown, *originals}):
@@ -157,16 +156,12 @@ def make_images(plan: ImagePlan, progress: Callable[[int, int], None] | None = N
     return sum(len(t.operations) for t in plan.tasks)
 
 
-def keep_cache(plan: ImagePlan) -> list[str]:
-    """After a successful build: save the index, delete cached variants this build did not use."""
-    plan.cache_dir.mkdir(parents=True, exist_ok=True)
-    write_atomically(plan.cache_dir / _INDEX, json.dumps(plan.index, sort_keys=True).encode())
-    wanted = {_INDEX, *(job.key for job in plan.jobs)}
-    removed = []
+def keep_cache(plan: ImagePlan) -> str:
+    """After a successful build: delete variants this build did not use; the index to keep."""
+    wanted = {job.key for job in plan.jobs}
     for name in sorted(_listing(plan.cache_dir) - wanted):
         (plan.cache_dir / name).unlink(missing_ok=True)
-        removed.append(name)
-    return removed
+    return json.dumps(plan.index, sort_keys=True, separators=(",", ":"))
 
 
 def _check_ref(target: str, content: Path) -> str | None:
@@ -274,11 +269,14 @@ def _listing(folder: Path) -> set[str]:
         return set()
 
 
-def _load_index(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        data = None
-    if not isinstance(data, dict) or data.get("version") != _VERSION:
-        return {"version": _VERSION, "files": {}, "images": {}}
-    return data
+def _load_index(text: str | None) -> dict[str, Any]:
+    """The source index as kept; one with any entry of another shape is ignored."""
+    with contextlib.suppress(ValueError, RecursionError, TypeError, KeyError, AttributeError):
+        data = json.loads(text or "null")
+        files = [list(map(type, e)) == [int] * 4 + [str] for e in data["files"].values()]
+        sizes = [
+            [i[0] in FORMATS, *(n > 0 and type(n) for n in i[1:])] for i in data["images"].values()
+        ]
+        if data["version"] == _VERSION and all(files) and all(s == [1, int, int] for s in sizes):
+            return data  # type: ignore[no-any-return]
+    return {"version": _VERSION, "files": {}, "images": {}}

@@ -11,8 +11,10 @@ import dataclasses
 import datetime as dt
 import functools
 import json
+import os
 from dataclasses import dataclass
 from importlib import metadata
+from pathlib import Path, PurePath
 from typing import Any
 
 from . import __version__
@@ -290,9 +292,11 @@ class Prints:
     stored encoding); values used on many pages (the chrome) are printed once.
     """
 
-    def __init__(self, posts: dict[str, str] | None = None) -> None:
+    def __init__(self, posts: dict[str, str] | None = None, site_dir: Path | None = None) -> None:
         self.posts = posts or {}
         """Content key -> print of the post parsed from it."""
+        self.site_dir = site_dir
+        """Paths print relative to it: where the site is changes no page (config.site_dir)."""
         self.memo: dict[int, tuple[object, dict[str, str]]] = {}
 
     def of(self, *values: object) -> str:
@@ -326,6 +330,9 @@ class Prints:
             return [v if type(v) in _PLAIN else self._tree(v) for v in value]  # type: ignore[attr-defined]
         if isinstance(value, dict):
             return {str(k): v if type(v) in _PLAIN else self._tree(v) for k, v in value.items()}
+        if isinstance(value, PurePath):
+            where = self.site_dir if value.is_absolute() else None
+            return {"$path": os.path.relpath(value, where) if where else str(value)}
         return encode(value)
 
     def derived(self, value: object, source: Post) -> None:

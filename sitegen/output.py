@@ -113,15 +113,16 @@ def check_plan(jobs: list[Job]) -> None:
 
 
 def produce(
-    jobs: list[Job], out_dir: Path, manifest_path: Path, joining: Staged | None = None
+    jobs: list[Job], out_dir: Path, manifest: str | None, joining: Staged | None = None
 ) -> Staged:
     """Run every job whose key changed since the last build; stage the bytes that differ.
 
-    With `joining`, the jobs are a further round staged into that round's folder.
+    `manifest` is the last build's (see `manifest_text`), as the store kept it. With
+    `joining`, the jobs are a further round staged into that round's folder.
     """
     if joining is None:
         old = frozenset(swap.own_files(out_dir))
-        previous = load_manifest(manifest_path, old)
+        previous = read_manifest(manifest, old)
         folder = swap.new_staging(out_dir)
     else:
         old, previous, folder = joining.old, joining.previous, joining.folder
@@ -161,21 +162,25 @@ def _abandon(folder: Path) -> None:
     swap.keep_spare(folder)
 
 
-def write(jobs: list[Job], staged: Staged, out_dir: Path, manifest_path: Path) -> WriteReport:
-    """Complete the staged tree from the old one, then swap it in whole."""
+def write(
+    jobs: list[Job], staged: Staged, out_dir: Path, forget: Callable[[], None]
+) -> WriteReport:
+    """Complete the staged tree from the old one, then swap it in whole.
+
+    `forget` is called just before the swap: from then on, no manifest of the old tree
+    may vouch for the files in place.
+    """
     wanted = {j.output for j in jobs}
     try:
         _complete(staged.folder, out_dir, wanted, frozenset(staged.files))
         swap.carry_hidden(out_dir, staged.folder)
         swap.mark(staged.folder, out_dir)
-        # Until the new manifest is saved, none may vouch for files of the tree swapped in.
-        forget_manifest(manifest_path)
+        forget()
         swap.exchange(staged.folder, out_dir)
     except BaseException:
         discard(staged)
         raise
     swap.keep_spare(staged.folder)  # now the old tree: the next build's starting point
-    save_manifest(manifest_path, {j.output: j.key for j in jobs})
     pruned = sorted(staged.old - wanted)
     return WriteReport(staged.files, len(jobs) - len(staged.files), tuple(pruned))
 
@@ -315,11 +320,11 @@ def _same_bytes(path: Path, data: bytes) -> bool:
         return False
 
 
-def load_manifest(path: Path, present: frozenset[str]) -> dict[str, str]:
+def read_manifest(text: str | None, present: frozenset[str]) -> dict[str, str]:
     """Output -> key of the last build: a hint, kept only for files found in the output folder."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError):
+        data = json.loads(text) if text is not None else None
+    except (ValueError, RecursionError):
         return {}
     if not isinstance(data, dict) or data.get("version") != _MANIFEST_VERSION:
         return {}
@@ -329,10 +334,7 @@ def load_manifest(path: Path, present: frozenset[str]) -> dict[str, str]:
     return {k: v for k, v in outputs.items() if k in present and isinstance(v, str)}
 
 
-def save_manifest(path: Path, outputs: dict[str, str]) -> None:
-    text = json.dumps({"version": _MANIFEST_VERSION, "outputs": outputs}, separators=(",", ":"))
-    swap.write_atomically(path, text.encode("utf-8"))
-
-
-def forget_manifest(path: Path) -> None:
-    path.unlink(missing_ok=True)
+def manifest_text(jobs: list[Job]) -> str:
+    """The manifest of a build's outputs, for the store."""
+    outputs = {j.output: j.key for j in jobs}
+    return json.dumps({"version": _MANIFEST_VERSION, "outputs": outputs}, separators=(",", ":"))

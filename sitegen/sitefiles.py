@@ -132,10 +132,14 @@ def copies(
             if f.rel in claimed:
                 continue  # the images stage publishes it, cleaned
             files[post.url + f.rel.removeprefix(base)] = (f.path, f"content/{f.rel}")
+    # Files are named below the site or their theme's folder, never by where either is.
+    roots = (site.config.site_dir, *theme.folders)
     for output, (path, source) in files.items():
         st = path.stat()
+        root = next((i for i, r in enumerate(roots) if path.is_relative_to(r)), None)
+        name = path if root is None else f"{root}:{path.relative_to(roots[root]).as_posix()}"
         # A copy is its file: the same file, size and time stamp give the same bytes.
-        key = f"{_COPY_VERSION}:{path}:{st.st_size}:{st.st_mtime_ns}"
+        key = f"{_COPY_VERSION}:{name}:{st.st_size}:{st.st_mtime_ns}"
         # An image published as it is loses its metadata on the way.
         yield Job(output, key, cleaning_reader(path), source)
 

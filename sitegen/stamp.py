@@ -6,15 +6,16 @@ content/ and in the theme's folders, the build options) and the span of time in 
 posts count as published. A build that finds the same fingerprint, a clock inside that
 span and every output still in place has nothing to do: it reports the last build's
 figures without parsing a post or rendering a page. Anything else, or a stamp that
-cannot be read, means a full (incremental) build, which writes a new stamp.
+cannot be read, means a full (incremental) build, which keeps a new stamp in the store.
+Files count by their path below the folder walked, never by where the site is.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,13 +24,14 @@ from .config import Config
 from .model import Notice, Post
 from .text import digest
 
-_VERSION = 1
+_VERSION = 2
 
 
 def fingerprint(config: Config, folders: Sequence[Path], *parts: str) -> str:
     """Digest of the settings, the given parts, and the stat of every file in the folders."""
     found: list[str] = []
-    for root in map(str, folders):
+    for number, root in enumerate(map(str, folders)):
+        start = len(root) + 1
         for folder, dirs, names in os.walk(root):
             dirs.sort()
             for name in sorted(names):
@@ -41,10 +43,11 @@ def fingerprint(config: Config, folders: Sequence[Path], *parts: str) -> str:
                 # Inode and ctime: a file replaced by one of equal size and mtime is seen too.
                 # Names that are not UTF-8 are refused by discover(), not here.
                 found.append(
-                    f"{os.fsencode(path)!r}\0{st.st_size}\0{st.st_mtime_ns}"
+                    f"{number}\0{os.fsencode(path[start:])!r}\0{st.st_size}\0{st.st_mtime_ns}"
                     f"\0{st.st_ino}\0{st.st_ctime_ns}"
                 )
-    return digest(str(_VERSION), repr(config), *parts, *found)
+    where = dataclasses.replace(config, site_dir=Path())
+    return digest(str(_VERSION), repr(where), *parts, *found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,28 +92,34 @@ class Stamp:
         )
 
 
-def load(path: Path) -> Stamp | None:
+def load(text: str | None) -> Stamp | None:
+    """The stamp kept as `text` by `dumps`; None for none or a damaged one."""
+    if text is None:
+        return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(text)
         if data["version"] != _VERSION:
             return None
         span = data["span"]
         return Stamp(
-            data["fingerprint"],
+            str(data["fingerprint"]),
             Span(
                 _instant(span["after"]),
                 _instant(span["before"]),
                 dt.date.fromisoformat(span["today"]) if span["today"] else None,
             ),
-            tuple(data["outputs"]),
+            tuple(map(str, data["outputs"])),
             {str(k): int(v) for k, v in data["figures"].items()},
-            tuple(Notice(str(p), line, str(m)) for p, line, m in data["warnings"]),
+            tuple(
+                Notice(str(p), None if n is None else int(n), str(m))
+                for p, n, m in data["warnings"]
+            ),
         )
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # no stamp, or a damaged one: a full build, which writes a new one
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return None  # a damaged stamp: a full build, which keeps a new one
 
 
-def save(path: Path, stamp: Stamp) -> None:
+def dumps(stamp: Stamp) -> str:
     span = stamp.span
     data = {
         "version": _VERSION,
@@ -124,16 +133,7 @@ def save(path: Path, stamp: Stamp) -> None:
         "figures": stamp.figures,
         "warnings": [[w.path, w.line, w.message] for w in stamp.warnings],
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".stamp-", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(data, f)
-    os.replace(tmp, path)
-
-
-def forget(path: Path) -> None:
-    """Drop the stamp: the output is about to change."""
-    path.unlink(missing_ok=True)
+    return json.dumps(data, separators=(",", ":"))
 
 
 def _instant(text: str | None) -> dt.datetime | None:

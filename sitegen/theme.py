@@ -137,16 +137,17 @@ def load_theme(config: Config) -> Theme:
     for folder in reversed(folders):
         for path in sorted((folder / "i18n").glob("*.toml")):
             strings.setdefault(path.stem, {}).update(_read_toml(path))
+    # Files count by their place in the chain, never by where the site (or sitegen) is.
     files = sorted(
-        (
-            p
-            for f in folders
-            for sub in ("templates", "i18n")
-            for p in (f / sub).rglob("*")
-            if p.is_file()
-        ),
+        (i, p.relative_to(f).as_posix(), p)
+        for i, f in enumerate(folders)
+        for sub in ("templates", "i18n")
+        for p in (f / sub).rglob("*")
+        if p.is_file()
     )
-    theme_digest = digest(*(f"{p}" for p in files), *(p.read_bytes() for p in files))
+    theme_digest = digest(
+        *(f"{i}:{rel}" for i, rel, _ in files), *(p.read_bytes() for _, _, p in files)
+    )
     return Theme(folders[0].name, tuple(folders), strings, theme_digest)
 
 

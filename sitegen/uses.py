@@ -80,7 +80,8 @@ def load_uses(config: Config, today: dt.date) -> Uses | None:
         raise BuildErrors([ContentError(message, shown, line) for message, line in problems])
     if not items:
         return None  # a file with no [[item]] yet, as `sitegen init` writes it: no page
-    return Uses(tuple(items), today, head.get("intro", "").strip(), shown)
+    # Named as posts are (from the site folder): part of the page's input, so never absolute.
+    return Uses(tuple(items), today, head.get("intro", "").strip(), f"content/{USES_FILE}")
 
 
 _MAX_COST = 1e12

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -74,6 +76,23 @@ def make_site(tmp_path: Path) -> MakeSite:
 
 def build_site(site: Path, **options: object) -> BuildReport:
     return build(BuildOptions(site_dir=site, **options))  # type: ignore[arg-type]
+
+
+STORE = ".sitegen-cache/cache.sqlite"
+"""Where a build keeps what the next one may reuse (sitegen.store)."""
+
+
+def kept(site: Path, prefix: str) -> dict[str, str]:
+    """The texts the site's store keeps under names starting with `prefix`."""
+    with contextlib.closing(sqlite3.connect(site / STORE)) as db:
+        rows = db.execute("SELECT name, data FROM kept WHERE name LIKE ? || '%'", (prefix,))
+        return dict(rows.fetchall())
+
+
+def tamper(site: Path, name: str, data: object) -> None:
+    """Make the site's store keep `data` (any SQLite value) under `name`."""
+    with contextlib.closing(sqlite3.connect(site / STORE)) as db, db:
+        db.execute("INSERT OR REPLACE INTO kept VALUES (?, ?)", (name, data))
 
 
 def read(site: Path, output: str) -> str:

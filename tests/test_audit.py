@@ -6,7 +6,17 @@ import pytest
 
 from sitegen.errors import BuildErrors
 
-from .conftest import SITE_TOML, MakeSite, build_site, post, read, run_cli, snapshot
+from .conftest import (
+    SITE_TOML,
+    MakeSite,
+    build_site,
+    kept,
+    post,
+    read,
+    run_cli,
+    snapshot,
+    tamper,
+)
 
 PAGE = """<!doctype html>
 <html lang="de">
@@ -470,8 +480,8 @@ def test_a_damaged_facts_cache_is_read_again_not_trusted(make_site: MakeSite) ->
         }
     )
     build_site(site)
-    for cache in (site / ".sitegen-cache").glob("facts-*.json"):
-        cache.write_text('{"version": 1, "facts": {"index.html": ["k", {"kind": 3}]}}')
+    (name,) = kept(site, "facts:")
+    tamper(site, name, '{"version": 3, "facts": {"index.html": ["k", {"kind": 3}]}}')
     (site / "site.toml").write_text(SITE_TOML)
     with pytest.raises(BuildErrors, match=r"pix\.example\.net"):
         build_site(site)

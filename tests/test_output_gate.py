@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from sitegen import cli
 from sitegen.errors import SitegenError
 
-from .conftest import SITE_TOML, MakeSite, build_site, post, snapshot
+from .conftest import SITE_TOML, MakeSite, build_site, kept, post, snapshot, tamper
 
 DATE = "2013-06-26T06:25:00+02:00"
 
@@ -102,12 +102,11 @@ def test_a_crafted_manifest_deletes_nothing_outside_and_nothing_sitegen_did_not_
     build_site(site)
     victim = tmp_path / "victim.txt"
     victim.write_text("mine")
-    (manifest,) = (site / ".sitegen-cache").glob("outputs-*.json")
-    data = json.loads(manifest.read_text())
+    data = json.loads(kept(site, "outputs:")["outputs:output"])
     for name in ("../../victim.txt", str(victim), "/etc/hostname", "../output/../x"):
         data["outputs"][name] = "key"
     data["outputs"]["index.html"] = "a key that matches nothing"
-    manifest.write_text(json.dumps(data))
+    tamper(site, "outputs:output", json.dumps(data))
     (site / "content/posts/2013-06-27-b.md").unlink()  # something to prune
     build_site(site)
     assert victim.read_text() == "mine"

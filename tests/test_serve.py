@@ -237,7 +237,7 @@ def test_a_missing_page_gets_the_sites_own_404_page(make_site: MakeSite, serve: 
         "/..%5c..%5csite.toml",
         "//etc/passwd",
         "/%00/../site.toml",
-        "/../parsed.sqlite",
+        "/../cache.sqlite",
     ],
 )
 def test_nothing_outside_the_output_folder_is_served(
