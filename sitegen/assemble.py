@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from .config import Config
 from .errors import BuildErrors, ContentError, SitegenError
 from .model import Notice, Post, Site, Tag, Year
-from .places import Place, gather_places
+from .places import Place, Points, gather_places
 from .related import Relations, gather_series, relate
 from .text import slugify
 from .usage import Uses
@@ -23,10 +23,12 @@ def assemble(
     drafts: bool,
     uses: Uses | None = None,
     relations: Callable[[tuple[Post, ...]], Relations] = relate,
+    points: Points | None = None,
 ) -> Site:
     """Decide what is published and index it; `now` decides which posts are still future.
 
-    `relations` finds each post's related entries (the build passes one that keeps them).
+    `relations` finds each post's related entries, `points` the map points of places not in
+    [places] (the build passes ones that keep what they found).
     """
     urls = {d.key: d.url for d in documents}
     published: list[Post] = []
@@ -61,7 +63,7 @@ def assemble(
     _check_tag_slugs(posts)
     tags = tuple(Tag(names[s], s, tuple(by_tag[s])) for s in sorted(by_tag))
     years = tuple(Year(y, tuple(by_year[y])) for y in sorted(by_year, reverse=True))
-    places = _places(config, posts, notices)
+    places = _places(config, posts, notices, points)
     return Site(
         config=config,
         posts=posts,
@@ -80,11 +82,13 @@ def assemble(
     )
 
 
-def _places(config: Config, posts: tuple[Post, ...], notices: list[Notice]) -> tuple[Place, ...]:
+def _places(
+    config: Config, posts: tuple[Post, ...], notices: list[Notice], points: Points | None
+) -> tuple[Place, ...]:
     """The places posts were written at; each one that is on no map named once."""
     if not config.charts.places:
         return ()
-    places = gather_places([(p.location, p.date.date()) for p in posts], config.places)
+    places = gather_places([(p.location, p.date.date()) for p in posts], config.places, points)
     for place in places:
         if place.point is None:
             newest = posts[place.posts[0]]

@@ -25,6 +25,7 @@ from .markdown import Typography
 from .model import Document, Notice, Post
 from .parallel import parallel_map
 from .parse import parse_document
+from .places import gazetteer_version, lookup, read_points
 from .podcast import plan_episodes
 from .related import Relations, read_relations, relate, relation_digest
 from .render import Plan
@@ -138,7 +139,8 @@ def build(options: BuildOptions) -> BuildReport:
 
     uses = load_uses(config, today)
     relations = functools.partial(_kept_relations, store)
-    site = assemble(config, documents, now, options.drafts, uses, relations)
+    points = functools.partial(_kept_points, store)
+    site = assemble(config, documents, now, options.drafts, uses, relations, points)
     episodes = plan_episodes(site)
     images = plan_images(site, site_dir / CACHE_DIR / "images", store.get("images"))
     make_images(images, progress=_progress_bar("images") if sys.stderr.isatty() else None)
@@ -289,4 +291,22 @@ def _kept_relations(store: Store, posts: tuple[Post, ...]) -> Relations:
     found = relate(posts)
     data = {"key": key, "related": [[i, *found[i]] for i in sorted(found)]}
     store.put("related", json.dumps(data, separators=(",", ":")))
+    return found
+
+
+def _kept_points(store: Store, names: frozenset[str]) -> dict[str, tuple[float, float]]:
+    """The gazetteer's points for the place names, as the last build found them if it was
+    asked for the same names of the same gazetteer (loading it takes most of a second)."""
+    key = digest(gazetteer_version(), *sorted(names))
+    try:
+        kept = json.loads(store.get("places") or "null")
+    except (ValueError, RecursionError):
+        kept = None
+    if isinstance(kept, dict) and kept.get("key") == key:
+        found = read_points(kept.get("points"), names)
+        if found is not None:
+            return found
+    found = lookup(names)
+    data = {"key": key, "points": {name: list(point) for name, point in sorted(found.items())}}
+    store.put("places", json.dumps(data, ensure_ascii=False, separators=(",", ":")))
     return found

