@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import logging
 import os
 import sys
@@ -277,36 +276,23 @@ def _kept_relations(store: Store, posts: tuple[Post, ...]) -> Relations:
 
     They depend on the posts' keys, dates, places, series and tags only, so an edit of a
     body (the common case) reuses them; finding them again costs seconds in a large diary.
-    What was kept is checked like any input: anything malformed is ignored and made anew.
     """
-    key = relation_digest(posts)
-    try:
-        kept = json.loads(store.get("related") or "null")
-    except (ValueError, RecursionError):
-        kept = None
-    if isinstance(kept, dict) and kept.get("key") == key:
-        found = read_relations(kept.get("related"), len(posts))
-        if found is not None:
-            return found
-    found = relate(posts)
-    data = {"key": key, "related": [[i, *found[i]] for i in sorted(found)]}
-    store.put("related", json.dumps(data, separators=(",", ":")))
-    return found
+    return store.remembered(
+        "related",
+        relation_digest(posts),
+        lambda data: read_relations(data, len(posts)),
+        lambda: relate(posts),
+        lambda found: [[i, *found[i]] for i in sorted(found)],
+    )
 
 
 def _kept_points(store: Store, names: frozenset[str]) -> dict[str, tuple[float, float]]:
     """The gazetteer's points for the place names, as the last build found them if it was
     asked for the same names of the same gazetteer (loading it takes most of a second)."""
-    key = digest(gazetteer_version(), *sorted(names))
-    try:
-        kept = json.loads(store.get("places") or "null")
-    except (ValueError, RecursionError):
-        kept = None
-    if isinstance(kept, dict) and kept.get("key") == key:
-        found = read_points(kept.get("points"), names)
-        if found is not None:
-            return found
-    found = lookup(names)
-    data = {"key": key, "points": {name: list(point) for name, point in sorted(found.items())}}
-    store.put("places", json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-    return found
+    return store.remembered(
+        "places",
+        digest(gazetteer_version(), *sorted(names)),
+        lambda data: read_points(data, names),
+        lambda: lookup(names),
+        lambda found: {name: list(point) for name, point in sorted(found.items())},
+    )

@@ -14,20 +14,22 @@ No key holds an absolute path, so a site moved or checked out elsewhere with its
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import sqlite3
 import stat
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import cast
+from typing import TypeVar, cast
 from urllib.parse import quote
 
 from .text import digest
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 FILE = "cache.sqlite"
 _SCHEMA = "1"
@@ -118,6 +120,32 @@ class Store:
     def put(self, name: str, data: str) -> None:
         """Keep `data` under `name` once the build commits."""
         self.later[name] = data
+
+    def remembered(
+        self,
+        name: str,
+        key: str,
+        read: Callable[[object], T | None],
+        make: Callable[[], T],
+        dump: Callable[[T], object],
+    ) -> T:
+        """What `make` gives, kept under `name` for the next build that asks with the same `key`.
+
+        What was kept is read back through `read`, which returns None for anything not well
+        formed: a damaged or tampered store only means `make` runs again.
+        """
+        try:
+            kept = json.loads(self.get(name) or "null")
+        except (ValueError, RecursionError):
+            kept = None
+        if isinstance(kept, dict) and kept.get("key") == key:
+            found = read(kept.get("data"))
+            if found is not None:
+                return found
+        found = make()
+        data = {"key": key, "data": dump(found)}
+        self.put(name, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        return found
 
     def posts(self, setting: str) -> dict[str, tuple[str, str, str, str, str]]:
         """Parsed posts made with this setting: key -> stat, digest, JSON, HTML, print."""

@@ -104,13 +104,13 @@ def test_points_kept_by_the_last_build_are_what_the_gazetteer_says(make_site: Ma
     site = _travels(make_site)
     build_site(site)
     found = json.loads(kept(site, "places")["places"])
-    assert found["points"] == {"Wien": list(lookup(frozenset({"Wien"}))["Wien"])}
+    assert found["data"] == {"Wien": list(lookup(frozenset({"Wien"}))["Wien"])}
     # A new place is looked up: what was kept was for other names.
     (site / "content/posts/2013-06-28-c.md").write_text(
         post("C", "2013-06-28T06:25:00+02:00", location="Graz"), encoding="utf-8"
     )
     build_site(site)
-    assert set(json.loads(kept(site, "places")["places"])["points"]) == {"Wien", "Graz"}
+    assert set(json.loads(kept(site, "places")["places"])["data"]) == {"Wien", "Graz"}
 
 
 @pytest.mark.parametrize(
@@ -118,7 +118,7 @@ def test_points_kept_by_the_last_build_are_what_the_gazetteer_says(make_site: Ma
     [
         "{not json",
         "[" * 100_000,
-        '{"key": 1, "points": {"Wien": [48.2, 16.37]}}',
+        '{"key": 1, "data": {"Wien": [48.2, 16.37]}}',
         "KEY:" + json.dumps({"Wien": [91.0, 16.37]}),
         "KEY:" + json.dumps({"Wien": [48.2, "16.37"]}),
         "KEY:" + json.dumps({"Wien": [48.2, 16.37], "Atlantis": [0, 0]}),
@@ -133,7 +133,7 @@ def test_points_kept_by_the_last_build_are_checked_before_use(
     build_site(site)
     if garbage.startswith("KEY:"):  # under the right key: only the points are wrong
         key = json.loads(kept(site, "places")["places"])["key"]
-        garbage = json.dumps({"key": key, "points": json.loads(garbage.removeprefix("KEY:"))})
+        garbage = json.dumps({"key": key, "data": json.loads(garbage.removeprefix("KEY:"))})
     tamper(site, "places", garbage)
     (site / "content/posts/2013-06-26-a.md").write_text(
         post("A", "2013-06-26T06:25:00+02:00", "Ein neuer Satz.", location="Wien"), encoding="utf-8"

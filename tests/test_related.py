@@ -270,9 +270,9 @@ def test_a_series_without_a_letter_is_reported(make_site: MakeSite) -> None:
     "kept",
     [
         b"{not json",
-        b'{"key": 1, "related": {"0": [1]}}',
+        b'{"key": 1, "data": {"0": [1]}}',
         b"[" * 100_000,
-        b'{"key": "x", "related": [[0, 99999], [1, "2"]]}',
+        b'{"key": "x", "data": [[0, 99999], [1, "2"]]}',
     ],
 )
 def test_related_entries_kept_by_the_last_build_are_checked_before_use(
