@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import decimal
 import functools
 import html
-import re
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -271,50 +269,11 @@ def _format_date(value: dt.datetime | dt.date, form: str, locale: str) -> str:
 
 @functools.cache
 def decimal_format(locale: str, pattern: str) -> Callable[[float], str]:
-    """format_decimal(value, pattern, locale=locale) with locale and pattern parsed once.
-
-    Babel parses both again on every call, which is most of its time. A plain pattern
-    (digits, grouping and a decimal point, like "#,##0.0") is rendered here by Babel's
-    own steps with the locale's symbols looked up once; any other by Babel.
-    """
+    """format_decimal(value, pattern, locale=locale) with locale and pattern parsed once
+    (Babel parses both again on every call, which is most of its time)."""
     where = Locale.parse(locale)
     parsed = babel.numbers.parse_pattern(pattern)
-    plain = (
-        parsed.prefix == ("", "-")
-        and parsed.suffix == ("", "")
-        and parsed.scale == 0
-        and not parsed.exp_prec
-        and not re.search(r"[@'¤]", parsed.pattern)
-    )
-    group = babel.numbers.get_group_symbol(where)
-    point = babel.numbers.get_decimal_symbol(where)
-    if not plain or "'" in group + point:
-        # Babel takes quotes out of what it made (de_CH groups with one): its own way.
-        return lambda value: str(parsed.apply(value, where))
-    first, then = parsed.grouping
-    whole_min = parsed.int_prec[0]
-    frac_min, frac_max = parsed.frac_prec
-    quantum = babel.numbers.get_decimal_quantum(frac_max)
-
-    def render(value: float) -> str:
-        number = value if isinstance(value, decimal.Decimal) else decimal.Decimal(str(value))
-        if not number.is_finite():
-            return str(parsed.apply(value, where))
-        sign = "-" if number.is_signed() else ""
-        whole, _, frac = f"{abs(number).normalize().quantize(quantum):f}".partition(".")
-        whole = whole.rjust(whole_min, "0")
-        groups, size = [], first
-        while len(whole) > size:
-            groups.append(whole[-size:])
-            whole, size = whole[:-size], then
-        groups.append(whole)
-        text = sign + group.join(reversed(groups))
-        frac = (frac or "0").ljust(frac_min, "0")
-        if frac_max == 0 or (frac_min == 0 and int(frac) == 0):
-            return text
-        return text + point + frac[:frac_min] + frac[frac_min:].rstrip("0")
-
-    return render
+    return lambda value: str(parsed.apply(value, where))
 
 
 def _clock(seconds: float) -> str:
