@@ -51,7 +51,7 @@ from .sitefiles import (
 )
 from .sitemap import sitemap_entries
 from .templating import Templates
-from .text import digest, slugify
+from .text import slugify
 from .theme import Theme
 
 
@@ -104,8 +104,8 @@ class Plan:
             weights = weights_of(figures.page_weights, "index.html")
             file = f"{url}{WEIGHTS_FILE}"
             data = weights_csv(figures.page_weights, self.templates.url)
-            # Made already, so its bytes are its key: cheaper than a print of every page.
-            jobs.append(Job(file, digest(file, data), lambda: data, source))
+            # Made already, so its text is its input: cheaper than a print of every page.
+            jobs.append(Job(file, self.prints.of(file, data.decode()), lambda: data, source))
         # The page shows a summary of the weights, not each: an edit that moves none of
         # its figures leaves the page as it is.
         shown = dataclasses.replace(figures, page_weights=())
