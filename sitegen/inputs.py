@@ -11,7 +11,9 @@ import dataclasses
 import datetime as dt
 import functools
 import json
+import operator
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path, PurePath
@@ -297,37 +299,57 @@ class Prints:
         """Content key -> print of the post parsed from it."""
         self.site_dir = site_dir
         """Paths print relative to it: where the site is changes no page (config.site_dir)."""
-        self.memo: dict[int, tuple[object, dict[str, str]]] = {}
+        self.memo: dict[int, tuple[object, str]] = {}
 
     def of(self, *values: object) -> str:
         """The digest of the values, every field of each."""
         return digest(_dumps([self._tree(v) for v in values]))
 
     def _tree(self, value: object) -> Any:
-        """The value as JSON; a dataclass as its own digest, made once a build."""
+        """The value as JSON; a value shared by pages as its own digest, made once a build."""
         kind = type(value)
         if kind in _PLAIN:
             return value
-        names = _FIELDS.get(kind)
-        if names is None:
-            names = _fields(kind)
-        if names:
-            found = self.memo.get(id(value))
-            if found is not None and found[0] is value:
-                return found[1]
-            known = self.posts.get(value.key) if isinstance(value, Post) else None
-            if known is not None:
-                ref: dict[str, str] = {"$post": known}
-            else:
-                tree = {}
-                for name in names:  # plain fields inline: most of them, and no call each
-                    field = getattr(value, name)
-                    tree[name] = field if type(field) in _PLAIN else self._tree(field)
-                ref = {"$": kind.__name__, "print": digest(_dumps(tree))}
-            self.memo[id(value)] = (value, ref)
+        memo = self.memo
+        found = memo.get(id(value))
+        if found is not None and found[0] is value:
+            return found[1]
+        read = _READERS.get(kind)
+        if read is None:
+            read = _reader(kind)
+        if read is not None:
+            known = self.posts.get(value.key) if kind is Post else None  # type: ignore[attr-defined]
+            if known:
+                memo[id(value)] = (value, f"Post {known}")
+                return f"Post {known}"
+            # Its kind and its fields in declared order (the code, part of every key, names them).
+            tree: list[Any] = [kind.__name__]
+            for field in read(value):  # plain fields and printed values inline: no call each
+                if type(field) in _PLAIN:
+                    tree.append(field)
+                    continue
+                found = memo.get(id(field))
+                if found is not None and found[0] is field:
+                    tree.append(found[1])
+                else:
+                    tree.append(self._tree(field))
+            if kind in _ONCE:
+                return tree
+            ref = f"{kind.__name__} {digest(_dumps(tree))}"
+            memo[id(value)] = (value, ref)
             return ref
         if kind is tuple or kind is list or isinstance(value, tuple | list):
-            return [v if type(v) in _PLAIN else self._tree(v) for v in value]  # type: ignore[attr-defined]
+            items = []
+            for item in value:  # type: ignore[attr-defined]
+                if type(item) in _PLAIN:
+                    items.append(item)
+                    continue
+                found = memo.get(id(item))
+                if found is not None and found[0] is item:
+                    items.append(found[1])
+                else:
+                    items.append(self._tree(item))
+            return items
         if isinstance(value, dict):
             return {str(k): v if type(v) in _PLAIN else self._tree(v) for k, v in value.items()}
         if isinstance(value, PurePath):
@@ -335,19 +357,12 @@ class Prints:
             return {"$path": os.path.relpath(value, where) if where else str(value)}
         return encode(value)
 
-    def derived(self, value: object, source: Post) -> None:
-        """Print `value` by the post it is made from, as a pure function of it (`Entry.of`).
-
-        Its fields are then not walked again: the post's print covers every one of them,
-        and the code that derives it is part of every key (`code_digest`).
-        """
-        known = self.posts.get(source.key)
-        if known is not None:
-            ref = {"$": type(value).__name__, "of": known}
-            self.memo[id(value)] = (value, ref)
-
 
 _PLAIN = frozenset((str, int, float, bool, type(None)))
+
+_ONCE = frozenset((PostPage, ListPage, Listing, Shown, SeriesPlace, DreamsPage, TagsPage))
+"""Values made for one output: written into its print as they are, not printed apart
+(which would cost a digest each and find nothing to share)."""
 
 # Fields are written in their declared order and dicts in the order they were made
 # (from sorted or ordered sources), so the same value always gives the same text.
@@ -355,16 +370,21 @@ _dumps = json.JSONEncoder(
     ensure_ascii=False, check_circular=False, separators=(",", ":"), default=str
 ).encode
 
-_FIELDS: dict[type, tuple[str, ...]] = {}
+_READERS: dict[type, Callable[[Any], tuple[Any, ...]] | None] = {}
 
 
-def _fields(kind: type) -> tuple[str, ...]:
-    """The field names of a dataclass; empty for any other type."""
-    names = _FIELDS.get(kind)
-    if names is None:
-        names = _FIELDS[kind] = (
-            tuple(f.name for f in dataclasses.fields(kind))
-            if dataclasses.is_dataclass(kind)
-            else ()
-        )
-    return names
+def _reader(kind: type) -> Callable[[Any], tuple[Any, ...]] | None:
+    """What reads every field of a dataclass at once, in declared order; None for other types."""
+    if not dataclasses.is_dataclass(kind):
+        _READERS[kind] = None
+        return None
+    names = [f.name for f in dataclasses.fields(kind)]
+    if len(names) >= 2:  # attrgetter gives a tuple for two names or more
+        read: Callable[[Any], tuple[Any, ...]] = operator.attrgetter(*names)
+    else:
+
+        def read(value: Any) -> tuple[Any, ...]:
+            return tuple(getattr(value, n) for n in names)
+
+    _READERS[kind] = read
+    return read

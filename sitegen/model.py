@@ -241,10 +241,6 @@ class Site:
         """The series posts[index] is part of, if any."""
         return next((s for s in self.series if index in s.posts), None)
 
-    def on_this_day(self, index: int) -> tuple[Post, ...]:
-        """Posts written on the same calendar day as posts[index] in earlier years, newest first."""
-        return tuple(self.posts[i] for i in self.earlier_same_day.get(index, ()))
-
     @property
     def dreams(self) -> tuple[Post, ...]:
         """Posts with a dream, newest first."""

@@ -12,7 +12,6 @@ A second round of jobs, made from what the first round staged, may join the same
 from __future__ import annotations
 
 import bisect
-import contextlib
 import errno
 import json
 import logging
@@ -20,7 +19,7 @@ import os
 import shutil
 import stat
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,8 +47,9 @@ class Staged:
     """Outputs whose job ran this build (their key changed or their file was missing)."""
     previous: dict[str, str]
     """Output -> key, as the last build into this folder left them; empty when unknown."""
-    old: frozenset[str]
-    """Regular files of the old tree (reached without following a link), hidden tops aside."""
+    old: dict[str, int]
+    """Regular files of the old tree (reached without following a link), hidden tops aside,
+    with their inodes (`swap.own_files`)."""
 
     def locate(self, output: str) -> Path:
         """The file holding this build's bytes of an output: staged, or already in place."""
@@ -121,7 +121,7 @@ def produce(
     `joining`, the jobs are a further round staged into that round's folder.
     """
     if joining is None:
-        old = frozenset(swap.own_files(out_dir))
+        old = swap.own_files(out_dir)
         previous = read_manifest(manifest, old)
         folder = swap.new_staging(out_dir)
     else:
@@ -172,7 +172,7 @@ def write(
     """
     wanted = {j.output for j in jobs}
     try:
-        _complete(staged.folder, out_dir, wanted, frozenset(staged.files))
+        _complete(staged.folder, out_dir, wanted, staged)
         swap.carry_hidden(out_dir, staged.folder)
         swap.mark(staged.folder, out_dir)
         forget()
@@ -181,30 +181,49 @@ def write(
         discard(staged)
         raise
     swap.keep_spare(staged.folder)  # now the old tree: the next build's starting point
-    pruned = sorted(staged.old - wanted)
+    pruned = sorted(staged.old.keys() - wanted)
     return WriteReport(staged.files, len(jobs) - len(staged.files), tuple(pruned))
 
 
-def _complete(folder: Path, out_dir: Path, wanted: set[str], written: frozenset[str]) -> None:
+def _complete(folder: Path, out_dir: Path, wanted: set[str], staged: Staged) -> None:
     """Make the staging folder hold exactly the wanted outputs and nothing else.
 
     Outputs not written this build are hard links to the old tree's files; a reused
-    tree (the one swapped out last time) mostly has them already.
+    tree (the one swapped out last time) mostly has them already: one walk of it removes
+    what is not wanted and finds, by inode, the links that are in place.
     """
+    written = set(staged.files)
+    root = str(folder)
+    have: dict[str, int] = {}
+    try:
+        device: int | None = os.lstat(root).st_dev
+    except OSError as e:
+        raise _failed(e, folder) from None
+    _prune(root, "", wanted, written, have, device)
     folders = _Folders(folder)
+    old = staged.old
     for output in sorted(wanted - written):
+        inode = have.get(output)
+        if inode and inode == old.get(output):
+            continue  # the same file as in the old tree (0 is not known, and matches nothing)
         source, target = out_dir / output, folders.ready(output)
-        with contextlib.suppress(OSError):
-            have, want = os.lstat(target), os.lstat(source)
-            if (have.st_ino, have.st_dev) == (want.st_ino, want.st_dev):
-                continue
         _clear(target)
         _link(source, target)
-    _prune(str(folder), "", wanted)
 
 
-def _prune(folder: str, prefix: str, wanted: set[str]) -> bool:
-    """Remove what no output is below `folder` (hidden tops aside); True when it is empty."""
+def _prune(
+    folder: str,
+    prefix: str,
+    wanted: set[str],
+    written: set[str],
+    have: dict[str, int],
+    device: int | None,
+) -> bool:
+    """Remove what no output is below `folder` (hidden tops aside); True when it is empty.
+
+    Files kept that this build did not write go into `have` with their inodes (0 when
+    below a folder on another device, which matches nothing).
+    """
     empty = True
     with os.scandir(folder) as entries:
         for entry in list(entries):
@@ -212,12 +231,16 @@ def _prune(folder: str, prefix: str, wanted: set[str]) -> bool:
             if not prefix and entry.name.startswith("."):
                 empty = False  # carried or the marker: handled by `swap`
             elif entry.is_dir(follow_symlinks=False):
-                if _prune(entry.path, rel + "/", wanted):
+                same = device is not None and swap.device_of(entry) == device
+                inside = device if same else None
+                if _prune(entry.path, rel + "/", wanted, written, have, inside):
                     _removing(os.rmdir, entry.path)
                 else:
                     empty = False
             elif rel in wanted and entry.is_file(follow_symlinks=False):
                 empty = False
+                if rel not in written:
+                    have[rel] = entry.inode() if device is not None else 0
             else:
                 _removing(os.unlink, entry.path)
     return empty
@@ -320,7 +343,7 @@ def _same_bytes(path: Path, data: bytes) -> bool:
         return False
 
 
-def read_manifest(text: str | None, present: frozenset[str]) -> dict[str, str]:
+def read_manifest(text: str | None, present: Collection[str]) -> dict[str, str]:
     """Output -> key of the last build: a hint, kept only for files found in the output folder."""
     try:
         data = json.loads(text) if text is not None else None

@@ -81,9 +81,9 @@ class Plan:
         self.chrome = chrome(site, theme, self.templates.strings)
         self.places = place_rows(site.places, self.chrome.places_url)
         self.place_urls = {p.name: r.url for p, r in zip(site.places, self.places, strict=True)}
+        # Entries print by their own fields, not their post's: a body edit that leaves
+        # title, date and summary as they were re-keys no listing and no neighbour's page.
         self.entries = {p.key: Entry.of(p) for p in site.posts}
-        for post in site.posts:
-            self.prints.derived(self.entries[post.key], post)
         self.feeds = Feeds(site, self.episodes, self.templates, self.feed_item, self.prints)
         jobs = [
             *self.pages(),
@@ -128,6 +128,7 @@ class Plan:
 
     def pages(self) -> Iterator[Job]:
         site, chrome = self.site, self.chrome
+        at = tuple(self.entries[p.key] for p in site.posts)  # entries by index into posts
         for index, post in enumerate(site.posts):
             page: Page = PostPage(
                 chrome,
@@ -136,11 +137,11 @@ class Plan:
                 self.shown([post]),
                 self._entry(site.newer(index)),
                 self._entry(site.older(index)),
-                tuple(self.entries[p.key] for p in site.on_this_day(index)),
+                tuple(at[i] for i in site.earlier_same_day.get(index, ())),
                 self.episodes.by_post.get(post.key),
                 self.place_urls.get(post.location, "") if chrome.places_url else "",
                 self._series_place(index),
-                tuple(self.entries[site.posts[i].key] for i in site.related.get(index, ())),
+                tuple(at[i] for i in site.related.get(index, ())),
             )
             yield self._page(f"{post.url}index.html", "post.html", post.source, page)
         for post in site.pages:

@@ -31,23 +31,30 @@ def sitemap_entries(
     site: Site, dreams_url: str, transparency_url: str, places_url: str = ""
 ) -> list[Entry]:
     """Every page that belongs in the sitemap, in the order a reader meets them."""
-    entries = [Entry("", _newest(site.posts))]
+    changed = [p.updated or p.date for p in site.posts]
+    moments = [d.timestamp() for d in changed]  # the order of astimezone(UTC), read once
+
+    def newest(indexes: Iterable[int]) -> dt.datetime | None:
+        found = max(indexes, key=moments.__getitem__, default=None)
+        return None if found is None else changed[found]
+
+    latest = newest(range(len(changed)))
+    entries = [Entry("", latest)]
     entries += [Entry(p.url, p.updated or p.date) for p in (*site.posts, *site.pages)]
     if dreams_url and site.dreams:
         entries.append(Entry(dreams_url, _newest(site.dreams)))
     if site.tags:
-        entries.append(Entry("tags/", _newest(site.posts)))
+        entries.append(Entry("tags/", latest))
         for tag in site.tags:
-            entries.append(Entry(f"tags/{tag.slug}/", _newest(site.posts[i] for i in tag.posts)))
+            entries.append(Entry(f"tags/{tag.slug}/", newest(tag.posts)))
     for year in site.years:
-        entries.append(Entry(f"{year.year}/", _newest(site.posts[i] for i in year.posts)))
+        entries.append(Entry(f"{year.year}/", newest(year.posts)))
     if places_url:
-        entries.append(Entry(places_url, _newest(site.posts)))
+        entries.append(Entry(places_url, latest))
         for place in site.places:
-            posts = (site.posts[i] for i in place.posts)
-            entries.append(Entry(f"{places_url}{place.slug}/", _newest(posts)))
+            entries.append(Entry(f"{places_url}{place.slug}/", newest(place.posts)))
     for series in site.series:
-        entries.append(Entry(series.url, _newest(site.posts[i] for i in series.posts)))
+        entries.append(Entry(series.url, newest(series.posts)))
     if site.uses is not None:
         entries.append(Entry("uses/"))
     entries.append(Entry(transparency_url))

@@ -122,14 +122,21 @@ def mark(folder: Path, out_dir: Path) -> None:
     (folder / MARKER).write_bytes(_MARKER_TEXT)
 
 
-def own_files(out_dir: Path) -> Iterator[str]:
-    """Regular files below the output folder, reached without following a link.
+def own_files(out_dir: Path) -> dict[str, int]:
+    """Regular files below the output folder, reached without following a link: path -> inode.
 
-    Hidden entries at the top (a deploy's .git, the marker) are not outputs.
+    Hidden entries at the top (a deploy's .git, the marker) are not outputs. The inode
+    comes with the folder's listing (no call per file); a file below a folder on another
+    device (a mount point in the tree) gets 0, which matches no file.
     """
-    stack = [("", str(out_dir))]
+    found: dict[str, int] = {}
+    try:
+        device = os.lstat(out_dir).st_dev
+    except OSError:
+        return found
+    stack = [("", str(out_dir), True)]
     while stack:
-        prefix, folder = stack.pop()
+        prefix, folder, same = stack.pop()
         try:
             entries = list(os.scandir(folder))
         except OSError:
@@ -138,9 +145,18 @@ def own_files(out_dir: Path) -> Iterator[str]:
             if not prefix and entry.name.startswith("."):
                 continue
             if entry.is_dir(follow_symlinks=False):
-                stack.append((f"{prefix}{entry.name}/", entry.path))
+                inside = same and device_of(entry) == device
+                stack.append((f"{prefix}{entry.name}/", entry.path, inside))
             elif entry.is_file(follow_symlinks=False):
-                yield prefix + entry.name
+                found[prefix + entry.name] = entry.inode() if same else 0
+    return found
+
+
+def device_of(entry: os.DirEntry[str]) -> int:
+    try:
+        return entry.stat(follow_symlinks=False).st_dev
+    except OSError:
+        return -1
 
 
 def carry_hidden(out_dir: Path, staging: Path) -> None:
