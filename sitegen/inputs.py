@@ -13,6 +13,7 @@ import functools
 import json
 import operator
 import os
+import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
@@ -314,6 +315,9 @@ class Prints:
         found = memo.get(id(value))
         if found is not None and found[0] is value:
             return found[1]
+        if kind is dt.datetime and isinstance(value, dt.datetime):  # as the codec keeps it
+            zone = value.tzinfo
+            return [value.isoformat(), zone.key if isinstance(zone, zoneinfo.ZoneInfo) else None]
         read = _READERS.get(kind)
         if read is None:
             read = _reader(kind)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from .chartviews import (
     WEIGHTS_FILE,
@@ -38,6 +38,7 @@ from .inputs import (
     versions,
 )
 from .model import Episodes, Figures, Inventory, Job, Pictures, Post, Site
+from .parallel import parallel_map
 from .sitefiles import (
     Redirect,
     Sitemap,
@@ -86,8 +87,7 @@ class Plan:
         self.entries = {p.key: Entry.of(p) for p in site.posts}
         self.feeds = Feeds(site, self.episodes, self.templates, self.feed_item, self.prints)
         jobs = [
-            *self.pages(),
-            *self.files(),
+            *self._keyed([*self.pages(), *self.files()]),
             *self.feeds.jobs(),
             *copies(site, theme, inventory, self.pictures.claimed),
         ]
@@ -110,7 +110,7 @@ class Plan:
         # its figures leaves the page as it is.
         shown = dataclasses.replace(figures, page_weights=())
         page = TransparencyPage(self.chrome, url, shown, newest, weights, file)
-        jobs.append(self._page(f"{url}index.html", "transparency.html", source, page))
+        jobs += self._keyed([self._page(f"{url}index.html", "transparency.html", source, page)])
         return jobs
 
     def shown(self, posts: Sequence[Post]) -> Shown:
@@ -126,7 +126,7 @@ class Plan:
         episode = self.episodes.by_post.get(post.key)
         return FeedItem(self.chrome, post, self.shown([post]), episode, body)
 
-    def pages(self) -> Iterator[Job]:
+    def pages(self) -> Iterator[Unkeyed]:
         site, chrome = self.site, self.chrome
         at = tuple(self.entries[p.key] for p in site.posts)  # entries by index into posts
         for index, post in enumerate(site.posts):
@@ -179,7 +179,7 @@ class Plan:
             page = UsesPage(chrome, chrome.uses_url, site.uses)
             yield self._page(f"{chrome.uses_url}index.html", "uses.html", site.uses.source, page)
 
-    def files(self) -> Iterator[Job]:
+    def files(self) -> Iterator[Unkeyed]:
         """The site's files that are not pages: redirects, sitemap, robots.txt, uses.json."""
         site, abs_url = self.site, self.templates.abs_url
         for post in (*site.posts, *site.pages):
@@ -214,7 +214,7 @@ class Plan:
         paginate: bool = False,
         feed_url: str | None = None,
         **extra: Any,
-    ) -> Iterator[Job]:
+    ) -> Iterator[Unkeyed]:
         """The pages of a list of posts; `extra` holds the ListPage fields of its kind."""
         size = self.site.config.paginate if paginate else max(len(posts), 1)
         chunks = [tuple(posts[i : i + size]) for i in range(0, len(posts), size)] or [()]
@@ -237,7 +237,7 @@ class Plan:
             page = ListPage(self.chrome, listing.url, listing, **extra)
             yield self._page(f"{listing.url}index.html", f"{kind}.html", kind, page)
 
-    def _places(self) -> Iterator[Job]:
+    def _places(self) -> Iterator[Unkeyed]:
         """The places page with its map, and a paginated page of entries for each place."""
         url = self.chrome.places_url
         if not url:
@@ -258,14 +258,38 @@ class Plan:
     def _entry(self, post: Post | None) -> Entry | None:
         return None if post is None else self.entries[post.key]
 
-    def _page(self, output: str, template: str, source: str, page: Page) -> Job:
+    def _page(self, output: str, template: str, source: str, page: Page) -> Unkeyed:
         def produce() -> bytes:
             return self.templates.render(template, source, page)
 
-        return Job(output, self.prints.of(output, template, page), produce, source)
+        return Unkeyed(output, (output, template, page), produce, source)
 
-    def _file(self, output: str, source: str, make: Callable[[Any], bytes], made_of: object) -> Job:
-        return Job(output, self.prints.of(output, made_of), lambda: make(made_of), source)
+    def _file(
+        self, output: str, source: str, make: Callable[[Any], bytes], made_of: object
+    ) -> Unkeyed:
+        return Unkeyed(output, (output, made_of), lambda: make(made_of), source)
+
+    def _keyed(self, unkeyed: Sequence[Unkeyed]) -> list[Job]:
+        """The jobs, each keyed by the print of what it is made of: on every core when
+        there are thousands (printing a page input takes some 30 us)."""
+        keys = parallel_map(self._print, unkeyed, min_items=PRINTS_APART)
+        return [Job(u.output, k, u.produce, u.source) for u, k in zip(unkeyed, keys, strict=True)]
+
+    def _print(self, unkeyed: Unkeyed) -> str:
+        return self.prints.of(*unkeyed.made_of)
+
+
+PRINTS_APART = 4000
+"""From this many outputs on, their prints are made in worker processes."""
+
+
+class Unkeyed(NamedTuple):
+    """A job before its key: the values its key is the print of."""
+
+    output: str
+    made_of: tuple[object, ...]
+    produce: Callable[[], bytes]
+    source: str
 
 
 def chrome(site: Site, theme: Theme, strings: dict[str, str]) -> Chrome:
