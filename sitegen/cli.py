@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import atexit
 import contextlib
-import gc
 import logging
 import os
 import signal
@@ -46,10 +45,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
-    # A build holds every post and page input of the site at once: with the default
-    # thresholds the collector walks them all again and again (a fifth of an incremental
-    # build at 10,000 posts). Cycles are still collected, just less often.
-    gc.set_threshold(50_000, 20, 100)
     stopped: list[int] = []
 
     def stop(signum: int, _frame: object) -> None:

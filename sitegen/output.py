@@ -202,13 +202,16 @@ def _complete(folder: Path, out_dir: Path, wanted: set[str], staged: Staged) -> 
     _prune(root, "", wanted, written, have, device)
     folders = _Folders(folder)
     old = staged.old
+    source = str(out_dir)
     for output in sorted(wanted - written):
         inode = have.get(output)
         if inode and inode == old.get(output):
             continue  # the same file as in the old tree (0 is not known, and matches nothing)
-        source, target = out_dir / output, folders.ready(output)
-        _clear(target)
-        _link(source, target)
+        target = folders.ready(output)
+        if inode is not None:  # another file: replaced, never written through (hard links)
+            _removing(os.unlink, target)
+        # Anything else at the path is gone: `_prune` removed all but wanted files.
+        _link(f"{source}{os.sep}{output}", target)
 
 
 def _prune(
@@ -317,7 +320,7 @@ def _create(path: str, data: bytes) -> None:
         raise _failed(e, Path(path)) from None
 
 
-def _link(source: Path, target: str) -> None:
+def _link(source: str, target: str) -> None:
     try:
         os.link(source, target, follow_symlinks=False)
     except OSError as e:
