@@ -113,15 +113,20 @@ def check_plan(jobs: list[Job]) -> None:
 
 
 def produce(
-    jobs: list[Job], out_dir: Path, manifest: str | None, joining: Staged | None = None
+    jobs: list[Job],
+    out_dir: Path,
+    manifest: str | None,
+    joining: Staged | None = None,
+    listing: Callable[[], dict[str, int]] | None = None,
 ) -> Staged:
     """Run every job whose key changed since the last build; stage the bytes that differ.
 
     `manifest` is the last build's (see `manifest_text`), as the store kept it. With
-    `joining`, the jobs are a further round staged into that round's folder.
+    `joining`, the jobs are a further round staged into that round's folder. `listing`
+    gives the output folder's `swap.own_files` (made while the build planned).
     """
     if joining is None:
-        old = swap.own_files(out_dir)
+        old = listing() if listing is not None else swap.own_files(out_dir)
         previous = read_manifest(manifest, old)
         folder = swap.new_staging(out_dir)
     else:

@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from multiprocessing.connection import Connection
-from typing import Any, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -92,6 +92,60 @@ def _forked(total: int, count: int, progress: Progress) -> list[Any]:
             worker.join()
         for pipe in pipes:
             pipe.close()
+
+
+class Background(Generic[R]):
+    """`func()` worked out in a forked process while this one goes on; `result` waits for it.
+
+    Where forking is not possible or not safe (other threads run: the dev server), or the
+    process fails, `result` runs `func` itself. Leaving the `with` block ends the process.
+    """
+
+    def __init__(self, func: Callable[[], R]) -> None:
+        self.func = func
+        self.process: Any = None
+        self.pipe: Connection | None = None
+        if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+            context = multiprocessing.get_context("fork")
+            self.pipe, sending = context.Pipe(duplex=False)
+            self.process = context.Process(target=_background, args=(sending, func), daemon=True)
+            self.process.start()
+            sending.close()
+
+    def result(self) -> R:
+        if self.pipe is None:
+            return self.func()
+        try:
+            found = self.pipe.recv()
+        except (EOFError, OSError):
+            found = None
+        finally:
+            self.close()
+        return cast(R, found[0]) if isinstance(found, tuple) else self.func()
+
+    def close(self) -> None:
+        if self.process is not None:
+            if self.process.is_alive():
+                self.process.kill()
+            self.process.join()
+            self.process = None
+        if self.pipe is not None:
+            self.pipe.close()
+            self.pipe = None
+
+    def __enter__(self) -> Background[R]:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+def _background(pipe: Connection, func: Callable[[], Any]) -> None:
+    quiet_worker()
+    try:
+        pipe.send((func(),))
+    except Exception:
+        pipe.send(None)  # the parent does it itself, and sees the error there
 
 
 class Stopped(KeyboardInterrupt):
