@@ -36,7 +36,8 @@ def _documents(content: Path, folder: Path, kind: Kind, roots: tuple[Path, ...])
             continue
         path = Path(entry.path)
         _check_name(path)
-        check_inside(path, roots)
+        if entry.is_symlink():  # known from the listing: no call for the others
+            check_inside(path, roots)
         if entry.is_dir(follow_symlinks=False):
             bundles.append(path)
         elif path.suffix.lower() in MARKDOWN:
