@@ -95,24 +95,36 @@ def _from_json(raw: Any) -> Facts:
     )
 
 
+def facts_of(output: str, data: bytes, base_url: str) -> Facts:
+    """The facts of an output's bytes; of a file the audit does not read, its size."""
+    if not is_read(output):
+        return Facts("other", len(data))
+    return read_output(output, data, base_url)
+
+
 def measure(
-    jobs: Sequence[Job], locate: Callable[[str], Path], base_url: str, cache: FactsCache
+    jobs: Sequence[Job],
+    locate: Callable[[str], Path],
+    base_url: str,
+    cache: FactsCache,
+    made: dict[str, Facts] | None = None,
 ) -> dict[str, Facts]:
-    """The facts of every output: kept from the last build for an unchanged job, else read."""
+    """The facts of every output: `made` from its bytes as its job ran (`facts_of`), kept
+    from the last build for an unchanged job, else read from the staged or old file."""
+    made = made or {}
     facts: dict[str, Facts] = {}
     todo: list[Job] = []
     for job in jobs:
         known = cache.known.get(job.output)
-        if known is not None and known[0] == job.key:
+        if job.output in made:
+            facts[job.output] = made[job.output]
+        elif known is not None and known[0] == job.key:
             facts[job.output] = known[1]
         else:
             todo.append(job)
 
     def read(job: Job) -> Facts:
-        path = locate(job.output)
-        if not is_read(job.output):
-            return Facts("other", path.stat().st_size)
-        return read_output(job.output, path.read_bytes(), base_url)
+        return facts_of(job.output, locate(job.output).read_bytes(), base_url)
 
     for job, result in zip(todo, parallel_map(read, todo, label="auditing"), strict=True):
         facts[job.output] = result

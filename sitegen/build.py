@@ -166,20 +166,23 @@ def _build(options: BuildOptions, cleanup: contextlib.ExitStack) -> BuildReport:
     jobs = sorted([*planned.jobs, *images.jobs], key=lambda j: j.output)
     output.check_plan(jobs)
     manifest = store.get(f"outputs:{tree}")
-    staged = output.produce(jobs, out_dir, manifest, listing=listing.result)
+    # The audit's facts are read from each new output's bytes where the job made them.
+    facts_of = functools.partial(audit.facts_of, base_url=config.base_url)
+    staged = output.produce(jobs, out_dir, manifest, listing=listing.result, measure=facts_of)
     facts_name = f"facts:{tree}:{config.base_url}"
     with uncollected():
         facts_cache = audit.FactsCache(store.get(facts_name))
     store.close()  # all read: what the build learns is written by `commit`
     try:
         # The audit reads this build's bytes before any of them is moved into place.
-        facts = audit.measure(jobs, staged.locate, config.base_url, facts_cache)
+        facts = audit.measure(jobs, staged.locate, config.base_url, facts_cache, staged.measured)
         audit.check(jobs, facts, config, out_dir)
         # Second round: pages made from the figures of the first (the transparency page).
         measured = planned.measured(audit.summarize(facts))
         output.check_plan([*jobs, *measured])
-        staged = output.produce(measured, out_dir, manifest, joining=staged)
-        facts.update(audit.measure(measured, staged.locate, config.base_url, facts_cache))
+        staged = output.produce(measured, out_dir, manifest, joining=staged, measure=facts_of)
+        made = staged.measured
+        facts.update(audit.measure(measured, staged.locate, config.base_url, facts_cache, made))
         audit.check(measured, facts, config, out_dir)
     except BaseException:
         output.discard(staged)

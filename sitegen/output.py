@@ -20,8 +20,9 @@ import shutil
 import stat
 import sys
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import swap
 from .errors import SitegenError, display_path
@@ -50,6 +51,8 @@ class Staged:
     old: dict[str, int]
     """Regular files of the old tree (reached without following a link), hidden tops aside,
     with their inodes (`swap.own_files`)."""
+    measured: dict[str, Any] = field(default_factory=dict)
+    """What `produce`'s `measure` made of the bytes of each output whose job ran."""
 
     def locate(self, output: str) -> Path:
         """The file holding this build's bytes of an output: staged, or already in place."""
@@ -118,12 +121,15 @@ def produce(
     manifest: str | None,
     joining: Staged | None = None,
     listing: Callable[[], dict[str, int]] | None = None,
+    measure: Callable[[str, bytes], Any] | None = None,
 ) -> Staged:
     """Run every job whose key changed since the last build; stage the bytes that differ.
 
     `manifest` is the last build's (see `manifest_text`), as the store kept it. With
     `joining`, the jobs are a further round staged into that round's folder. `listing`
-    gives the output folder's `swap.own_files` (made while the build planned).
+    gives the output folder's `swap.own_files` (made while the build planned). `measure`
+    reads each new output's bytes where they were made (the audit's facts), so they are
+    neither read back from the disk nor sent between processes.
     """
     if joining is None:
         old = listing() if listing is not None else swap.own_files(out_dir)
@@ -134,26 +140,29 @@ def produce(
     stale = [j for j in jobs if j.output not in old or previous.get(j.output) != j.key]
     folders = _Folders(folder)
 
-    def stage(job: Job) -> str | None:
+    def stage(job: Job) -> tuple[str | None, Any]:
         data = job.produce()
+        measured = measure(job.output, data) if measure is not None else None
         if job.output in old and _same_bytes(out_dir / job.output, data):
-            return None  # hard-linked at the end: the file keeps its mtime
+            return None, measured  # hard-linked at the end: the file keeps its mtime
         target = folders.ready(job.output)
         _clear(target)  # an older file in a reused tree: never written through (hard links)
         _create(target, data)
-        return job.output
+        return job.output, measured
 
     try:
         results = parallel_map(stage, stale, label="writing")
     except BaseException:
         _abandon(folder)
         raise
-    files = [r for r in results if r is not None]
+    files = [r for r, _ in results if r is not None]
     ran = {j.output for j in stale}
+    made = {j.output: m for j, (_, m) in zip(stale, results, strict=True)} if measure else {}
     if joining is not None:
         files += joining.files
         ran |= joining.ran
-    return Staged(folder, out_dir, tuple(sorted(files)), frozenset(ran), previous, old)
+        made = {**joining.measured, **made}
+    return Staged(folder, out_dir, tuple(sorted(files)), frozenset(ran), previous, old, made)
 
 
 def discard(staged: Staged) -> None:
