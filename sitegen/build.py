@@ -131,9 +131,12 @@ def _build(options: BuildOptions, cleanup: contextlib.ExitStack) -> BuildReport:
             **last.figures,
         )
 
-    # The output folder's files, listed on another core while this one plans (a folder a
-    # page: a third of a second at 10,000 posts).
-    listing = cleanup.enter_context(Background(functools.partial(swap.own_files, out_dir)))
+    # The new tree is made in the one the last build swapped out (the spare), claimed now
+    # and given back if the build fails. Both trees are listed on another core while this
+    # one plans (a folder a page: a third of a second each at 10,000 posts).
+    staging = swap.new_staging(out_dir)
+    cleanup.callback(output.release, staging)
+    listed = cleanup.enter_context(Background(functools.partial(output.trees, out_dir, staging)))
     inventory = discover(config)
 
     strings = theme.strings_for(config.language)
@@ -168,7 +171,9 @@ def _build(options: BuildOptions, cleanup: contextlib.ExitStack) -> BuildReport:
     manifest = store.get(f"outputs:{tree}")
     # The audit's facts are read from each new output's bytes where the job made them.
     facts_of = functools.partial(audit.facts_of, base_url=config.base_url)
-    staged = output.produce(jobs, out_dir, manifest, listing=listing.result, measure=facts_of)
+    staged = output.produce(
+        jobs, out_dir, manifest, folder=staging, listed=listed.result, measure=facts_of
+    )
     facts_name = f"facts:{tree}:{config.base_url}"
     with uncollected():
         facts_cache = audit.FactsCache(store.get(facts_name))

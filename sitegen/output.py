@@ -53,6 +53,8 @@ class Staged:
     with their inodes (`swap.own_files`)."""
     measured: dict[str, Any] = field(default_factory=dict)
     """What `produce`'s `measure` made of the bytes of each output whose job ran."""
+    reused: swap.Tree = field(default_factory=lambda: swap.Tree({}, (), ()))
+    """What the staging folder held when the build claimed it (the spare tree)."""
 
     def locate(self, output: str) -> Path:
         """The file holding this build's bytes of an output: staged, or already in place."""
@@ -120,23 +122,28 @@ def produce(
     out_dir: Path,
     manifest: str | None,
     joining: Staged | None = None,
-    listing: Callable[[], dict[str, int]] | None = None,
+    folder: Path | None = None,
+    listed: Callable[[], tuple[dict[str, int], swap.Tree]] | None = None,
     measure: Callable[[str, bytes], Any] | None = None,
 ) -> Staged:
     """Run every job whose key changed since the last build; stage the bytes that differ.
 
     `manifest` is the last build's (see `manifest_text`), as the store kept it. With
-    `joining`, the jobs are a further round staged into that round's folder. `listing`
-    gives the output folder's `swap.own_files` (made while the build planned). `measure`
-    reads each new output's bytes where they were made (the audit's facts), so they are
-    neither read back from the disk nor sent between processes.
+    `joining`, the jobs are a further round staged into that round's folder. `folder`
+    is the staging folder the build claimed (`swap.new_staging`), and `listed` gives
+    `trees` of it (made while the build planned). `measure` reads each new output's bytes
+    where they were made (the audit's facts), so they are neither read back from the disk
+    nor sent between processes.
     """
+    reused = swap.Tree({}, (), ())
     if joining is None:
-        old = listing() if listing is not None else swap.own_files(out_dir)
+        if folder is None:
+            folder = swap.new_staging(out_dir)
+        old, reused = listed() if listed is not None else trees(out_dir, folder)
         previous = read_manifest(manifest, old)
-        folder = swap.new_staging(out_dir)
     else:
         old, previous, folder = joining.old, joining.previous, joining.folder
+        reused = joining.reused
     stale = [j for j in jobs if j.output not in old or previous.get(j.output) != j.key]
     folders = _Folders(folder)
 
@@ -162,7 +169,24 @@ def produce(
         files += joining.files
         ran |= joining.ran
         made = {**joining.measured, **made}
-    return Staged(folder, out_dir, tuple(sorted(files)), frozenset(ran), previous, old, made)
+    staged_files = tuple(sorted(files))
+    return Staged(folder, out_dir, staged_files, frozenset(ran), previous, old, made, reused)
+
+
+def trees(out_dir: Path, folder: Path) -> tuple[dict[str, int], swap.Tree]:
+    """The output folder's files and what the staging folder holds, for `produce`."""
+    return swap.own_files(out_dir), swap.listing(folder)
+
+
+def release(folder: Path) -> None:
+    """Give back a staging folder a build claimed and did not swap in (see `_abandon`);
+    one the build made and left empty is only removed."""
+    try:
+        os.rmdir(folder)
+    except FileNotFoundError:
+        return  # swapped in, or given back already
+    except OSError:
+        _abandon(folder)  # it holds a tree: the next build's starting point
 
 
 def discard(staged: Staged) -> None:
@@ -203,19 +227,33 @@ def _complete(folder: Path, out_dir: Path, wanted: set[str], staged: Staged) -> 
     """Make the staging folder hold exactly the wanted outputs and nothing else.
 
     Outputs not written this build are hard links to the old tree's files; a reused
-    tree (the one swapped out last time) mostly has them already: one walk of it removes
-    what is not wanted and finds, by inode, the links that are in place.
+    tree (the one swapped out last time) mostly has them already. What it held when the
+    build claimed it (`Staged.reused`, listed while the build planned) says what to remove
+    and, by inode, which links are in place, so it is not walked again here.
     """
     written = set(staged.files)
-    root = str(folder)
-    have: dict[str, int] = {}
-    try:
-        device: int | None = os.lstat(root).st_dev
-    except OSError as e:
-        raise _failed(e, folder) from None
-    _prune(root, "", wanted, written, have, device)
+    tree = staged.reused
+    root = f"{folder}{os.sep}"
+    needed = {""}  # folders some output is below
+    for output in wanted:
+        parent = output.rpartition("/")[0]
+        while parent not in needed:
+            needed.add(parent)
+            parent = parent.rpartition("/")[0]
+    # Staging this build's files changed the tree since it was listed, at their paths
+    # and at the folders above them: what is listed there is left alone (a file or a link
+    # where a folder is due is replaced by `_Folders`, now or when linking).
+    for rel in tree.folders:  # the topmost folders no output is below go whole
+        if rel not in needed and rel not in written and rel.rpartition("/")[0] in needed:
+            _clear(root + rel)
+    for rel in tree.others:  # links, and anything else that is no regular file
+        if rel not in written and rel not in needed and rel.rpartition("/")[0] in needed:
+            _removing(os.unlink, root + rel)
+    for rel in tree.files:
+        if rel not in wanted and rel not in needed and rel.rpartition("/")[0] in needed:
+            _removing(os.unlink, root + rel)
     folders = _Folders(folder)
-    old = staged.old
+    old, have = staged.old, tree.files
     source = str(out_dir)
     for output in sorted(wanted - written):
         inode = have.get(output)
@@ -224,48 +262,14 @@ def _complete(folder: Path, out_dir: Path, wanted: set[str], staged: Staged) -> 
         target = folders.ready(output)
         if inode is not None:  # another file: replaced, never written through (hard links)
             _removing(os.unlink, target)
-        # Anything else at the path is gone: `_prune` removed all but wanted files.
         _link(f"{source}{os.sep}{output}", target)
-
-
-def _prune(
-    folder: str,
-    prefix: str,
-    wanted: set[str],
-    written: set[str],
-    have: dict[str, int],
-    device: int | None,
-) -> bool:
-    """Remove what no output is below `folder` (hidden tops aside); True when it is empty.
-
-    Files kept that this build did not write go into `have` with their inodes (0 when
-    below a folder on another device, which matches nothing).
-    """
-    empty = True
-    with os.scandir(folder) as entries:
-        for entry in list(entries):
-            rel = prefix + entry.name
-            if not prefix and entry.name.startswith("."):
-                empty = False  # carried or the marker: handled by `swap`
-            elif entry.is_dir(follow_symlinks=False):
-                same = device is not None and swap.device_of(entry) == device
-                inside = device if same else None
-                if _prune(entry.path, rel + "/", wanted, written, have, inside):
-                    _removing(os.rmdir, entry.path)
-                else:
-                    empty = False
-            elif rel in wanted and entry.is_file(follow_symlinks=False):
-                empty = False
-                if rel not in written:
-                    have[rel] = entry.inode() if device is not None else 0
-            else:
-                _removing(os.unlink, entry.path)
-    return empty
 
 
 def _removing(remove: Callable[[str], None], path: str) -> None:
     try:
         remove(path)
+    except FileNotFoundError:
+        return  # gone already: what was wanted
     except PermissionError:  # a read-only folder of a reused tree: it is ours
         parent = os.path.dirname(path)
         os.chmod(parent, os.lstat(parent).st_mode | 0o700)

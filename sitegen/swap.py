@@ -24,6 +24,7 @@ import stat
 import sys
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import SitegenError, display_path
@@ -122,19 +123,39 @@ def mark(folder: Path, out_dir: Path) -> None:
     (folder / MARKER).write_bytes(_MARKER_TEXT)
 
 
+@dataclass(frozen=True, slots=True)
+class Tree:
+    """What a tree of ours holds, reached without following a link; hidden tops aside."""
+
+    files: dict[str, int]
+    """Regular files -> inode (0 below a folder on another device: it matches no file)."""
+    folders: tuple[str, ...]
+    others: tuple[str, ...]
+    """Links and anything else that is neither a regular file nor a folder."""
+
+
 def own_files(out_dir: Path) -> dict[str, int]:
     """Regular files below the output folder, reached without following a link: path -> inode.
 
-    Hidden entries at the top (a deploy's .git, the marker) are not outputs. The inode
-    comes with the folder's listing (no call per file); a file below a folder on another
-    device (a mount point in the tree) gets 0, which matches no file.
+    Hidden entries at the top (a deploy's .git, the marker) are not outputs.
     """
-    found: dict[str, int] = {}
+    return listing(out_dir).files
+
+
+def listing(root: Path) -> Tree:
+    """Everything below `root` but hidden entries at its top, by path below it.
+
+    Inodes come with each folder's listing (no call per file); one call a folder checks
+    that it is on the root's device (a mount point inside would mix up inodes).
+    """
+    files: dict[str, int] = {}
+    folders: list[str] = []
+    others: list[str] = []
     try:
-        device = os.lstat(out_dir).st_dev
+        device = os.lstat(root).st_dev
     except OSError:
-        return found
-    stack = [("", str(out_dir), True)]
+        return Tree(files, (), ())
+    stack = [("", str(root), True)]
     while stack:
         prefix, folder, same = stack.pop()
         try:
@@ -144,12 +165,15 @@ def own_files(out_dir: Path) -> dict[str, int]:
         for entry in entries:
             if not prefix and entry.name.startswith("."):
                 continue
+            rel = prefix + entry.name
             if entry.is_dir(follow_symlinks=False):
-                inside = same and device_of(entry) == device
-                stack.append((f"{prefix}{entry.name}/", entry.path, inside))
+                folders.append(rel)
+                stack.append((f"{rel}/", entry.path, same and device_of(entry) == device))
             elif entry.is_file(follow_symlinks=False):
-                found[prefix + entry.name] = entry.inode() if same else 0
-    return found
+                files[rel] = entry.inode() if same else 0
+            else:
+                others.append(rel)
+    return Tree(files, tuple(folders), tuple(others))
 
 
 def device_of(entry: os.DirEntry[str]) -> int:

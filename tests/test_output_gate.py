@@ -281,6 +281,8 @@ def test_a_tampered_spare_tree_changes_nothing_published(
     (spare / "404.html").write_text("a new file where an unchanged output goes")
     (spare / "robots.txt").unlink()
     os.link(site / "output/sitemap.xml", spare / "robots.txt")  # a link to another output
+    (spare / "2013/extra.html").write_text("not an output, in a folder made read-only")
+    (spare / "2013").chmod(0o555)
     (site / "content/posts/2013-06-27-b.md").write_text(post("B3", "2013-06-27T06:25:00+02:00"))
     before = outside(tmp_path, site)
     build_site(site)
