@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -74,7 +75,8 @@ def _forked(total: int, count: int, progress: Progress) -> list[Any]:
             receiving, sending = context.Pipe(duplex=False)
             worker = context.Process(target=_worker, args=(sending, taken, chunk, total))
             worker.daemon = True
-            worker.start()
+            with signals_held():
+                worker.start()
             sending.close()
             workers.append(worker)
             pipes.append(receiving)
@@ -109,7 +111,8 @@ class Background(Generic[R]):
             context = multiprocessing.get_context("fork")
             self.pipe, sending = context.Pipe(duplex=False)
             self.process = context.Process(target=_background, args=(sending, func), daemon=True)
-            self.process.start()
+            with signals_held():
+                self.process.start()
             sending.close()
 
     def result(self) -> R:
@@ -240,7 +243,27 @@ def quiet_worker() -> None:
 
     A terminal sends Ctrl-C to every process of the group; workers that took it would each
     print a traceback, and a pool whose worker died that way waits for its result forever.
-    The parent, told once, stops the workers with SIGTERM.
+    The parent, told once, stops the workers with SIGTERM. Workers are forked with both
+    signals held back (`signals_held`), so one that comes while the child starts waits
+    until it is ignored here.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
+
+
+_HELD = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back for a moment that must not be cut in two (a fork)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)

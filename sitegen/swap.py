@@ -19,15 +19,14 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import stat
 import sys
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import SitegenError, display_path
+from .parallel import signals_held
 
 MARKER = ".sitegen-output"
 """A file in every tree sitegen made: the folder is sitegen's to replace."""
@@ -215,7 +214,7 @@ def exchange(new: Path, out_dir: Path) -> None:
         if _rename_exchange(new, out_dir):
             return
         aside = out_dir.parent / f".{out_dir.name}.previous-{os.getpid()}-{secrets.token_hex(4)}"
-        with _signals_held():
+        with signals_held():
             os.rename(out_dir, aside)
             os.rename(new, out_dir)
         os.rename(aside, new)
@@ -289,20 +288,6 @@ def _rename_exchange(a: Path, b: Path) -> bool:
     if code in _UNSUPPORTED:
         return False
     raise OSError(code, os.strerror(code), str(b))
-
-
-@contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
-    """Hold Ctrl-C and SIGTERM back for a moment that must not be cut in two."""
-    held = {signal.SIGINT, signal.SIGTERM}
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def _alive(pid: int) -> bool:
