@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import SitegenError, display_path
-from .parallel import signals_held
+from .signals import signals_held
 
 MARKER = ".sitegen-output"
 """A file in every tree sitegen made: the folder is sitegen's to replace."""
