@@ -135,7 +135,6 @@ def produce(
     where they were made (the audit's facts), so they are neither read back from the disk
     nor sent between processes.
     """
-    reused = swap.Tree({}, (), ())
     if joining is None:
         if folder is None:
             folder = swap.new_staging(out_dir)
