@@ -47,9 +47,8 @@ def parallel_map(
     a forked child would inherit their locks.
     """
     count = min(workers(), len(items) // max(min_items // 4, 1))
-    forkable = "fork" in multiprocessing.get_all_start_methods()
     progress = Progress(label, len(items))
-    if count < 2 or len(items) < min_items or not forkable or threading.active_count() > 1:
+    if count < 2 or len(items) < min_items or not can_fork():
         return list(progress.follow(func(item) for item in items))
     global _work
     _work = (func, items)
@@ -57,6 +56,12 @@ def parallel_map(
         return _forked(len(items), count, progress)
     finally:
         _work = None
+
+
+def can_fork() -> bool:
+    """Whether work may go to forked processes: not where other threads run (a child would
+    inherit their locks), nor where the system cannot fork."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
 def _forked(total: int, count: int, progress: Progress) -> list[Any]:
@@ -108,7 +113,7 @@ class Background(Generic[R]):
         self.func = func
         self.process: Any = None
         self.pipe: Connection | None = None
-        if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        if can_fork():
             context = multiprocessing.get_context("fork")
             self.pipe, sending = context.Pipe(duplex=False)
             self.process = context.Process(target=_background, args=(sending, func), daemon=True)
