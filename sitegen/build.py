@@ -184,7 +184,7 @@ def _build(options: BuildOptions, cleanup: contextlib.ExitStack) -> BuildReport:
         audit.check(jobs, facts, config, out_dir)
         # Second round: pages made from the figures of the first (the transparency page).
         measured = planned.measured(audit.summarize(facts))
-        output.check_plan([*jobs, *measured])
+        output.check_plan(measured, checked=jobs)
         staged = output.produce(measured, out_dir, manifest, joining=staged, measure=facts_of)
         made = staged.measured
         facts.update(audit.measure(measured, staged.locate, config.base_url, facts_cache, made))

@@ -21,7 +21,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from . import __version__
-from .chartviews import PlaceRow, Weights, YearDays
+from .chartviews import Day, PlaceRow, Weights, YearDays
 from .codec import encode
 from .config import Config
 from .feeds import PODCAST_FEED
@@ -318,8 +318,8 @@ class Prints:
         if kind is dt.datetime and isinstance(value, dt.datetime):  # as the codec keeps it
             zone = value.tzinfo
             return [value.isoformat(), zone.key if isinstance(zone, zoneinfo.ZoneInfo) else None]
-        read = _READERS.get(kind)
-        if read is None:
+        read = _READERS.get(kind, _UNREAD)
+        if read is _UNREAD:
             read = _reader(kind)
         if read is not None:
             known = self.posts.get(value.key) if kind is Post else None  # type: ignore[attr-defined]
@@ -364,7 +364,9 @@ class Prints:
 
 _PLAIN = frozenset((str, int, float, bool, type(None)))
 
-_ONCE = frozenset((PostPage, ListPage, Listing, Shown, SeriesPlace, DreamsPage, TagsPage))
+_ONCE = frozenset(
+    (PostPage, ListPage, Listing, Shown, SeriesPlace, DreamsPage, TagsPage, YearDays, Day)
+)
 """Values made for one output: written into its print as they are, not printed apart
 (which would cost a digest each and find nothing to share)."""
 
@@ -375,6 +377,9 @@ _dumps = json.JSONEncoder(
 ).encode
 
 _READERS: dict[type, Callable[[Any], tuple[Any, ...]] | None] = {}
+"""Each type met so far: what reads a dataclass's fields, or None for any other type."""
+
+_UNREAD: Any = object()
 
 
 def _reader(kind: type) -> Callable[[Any], tuple[Any, ...]] | None:

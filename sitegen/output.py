@@ -19,7 +19,7 @@ import os
 import shutil
 import stat
 import sys
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -105,9 +105,12 @@ def claim(out_dir: Path, force: bool, explicit: bool) -> None:
         )
 
 
-def check_plan(jobs: list[Job]) -> None:
-    """Refuse a path that would leave the output folder, and two jobs writing the same file."""
-    seen: dict[str, Job] = {}
+def check_plan(jobs: list[Job], checked: Sequence[Job] = ()) -> None:
+    """Refuse a path that would leave the output folder, and two jobs writing the same file.
+
+    `checked` are jobs of an earlier round, passed already: a job may not write one of theirs.
+    """
+    seen: dict[str, Job] = {job.output: job for job in checked}
     for job in jobs:
         problem = output_problem(job.output)
         if problem is not None:

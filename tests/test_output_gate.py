@@ -69,6 +69,22 @@ def test_an_alias_cannot_overwrite_a_file_outside(
     assert victim.read_text() == "mine"
 
 
+def test_a_page_taking_the_transparency_pages_address_is_refused(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The transparency page is planned after every other output is measured; a post
+    that claims its address is refused all the same, and the last output stays."""
+    site = make_site({"content/posts/a.md": post("A", DATE)})
+    build_site(site)
+    [page] = [p for p in (site / "output").glob("transparen*/index.html")]
+    before = snapshot(site / "output")
+    address = f"/{page.parent.name}/"
+    (site / "content/posts/b.md").write_text(post("B", DATE, url=address), encoding="utf-8")
+    err = one_line_error(capsys, "build", "--site", site)
+    assert "content/posts/b.md" in err and f"{address}index.html" in err
+    assert snapshot(site / "output") == before
+
+
 @pytest.mark.parametrize(
     ("permalink", "says"),
     [
