@@ -31,17 +31,21 @@ def discover(config: Config) -> Inventory:
 def _documents(content: Path, folder: Path, kind: Kind, roots: tuple[Path, ...]) -> list[Document]:
     found: list[Document] = []
     bundles: list[Path] = []
+    start = len(str(content)) + 1
     for entry in sorted(_scandir(folder), key=lambda e: e.name):
-        if _hidden(entry.name):
+        name = entry.name  # names are read as strings: a Path's parts cost more at 10,000
+        if _hidden(name):
             continue
-        path = Path(entry.path)
-        _check_name(path)
+        _check_name(name, entry.path)
+        path = folder / name
         if entry.is_symlink():  # known from the listing: no call for the others
             check_inside(path, roots)
         if entry.is_dir(follow_symlinks=False):
             bundles.append(path)
-        elif path.suffix.lower() in MARKDOWN:
-            found.append(Document(_source(path, content, entry.stat()), kind))
+        elif os.path.splitext(name)[1].lower() in MARKDOWN:
+            st = entry.stat()
+            rel = entry.path[start:].replace(os.sep, "/")
+            found.append(Document(SourceFile(path, rel, st.st_size, st.st_mtime_ns), kind))
     for bundle in bundles:
         index = next(
             (bundle / n for n in ("index.md", "index.markdown") if (bundle / n).is_file()), None
@@ -66,12 +70,12 @@ def _walk(folder: Path, relative_to: Path, roots: tuple[Path, ...]) -> list[Sour
     for root, dirs, names in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not _hidden(d))
         for name in dirs:
-            _check_name(Path(root, name))
+            _check_name(name, Path(root, name))
             check_inside(Path(root, name), roots)  # os.walk lists a linked folder, never enters
         for name in sorted(names):
             if not _hidden(name):
                 path = Path(root, name)
-                _check_name(path)
+                _check_name(name, path)
                 check_inside(path, roots)
                 try:
                     files.append(_source(path, relative_to, path.stat()))
@@ -80,10 +84,10 @@ def _walk(folder: Path, relative_to: Path, roots: tuple[Path, ...]) -> list[Sour
     return files
 
 
-def _check_name(path: Path) -> None:
+def _check_name(name: str, path: str | Path) -> None:
     """Refuse a file name that is not UTF-8: it could become no address and no page."""
     try:
-        path.name.encode("utf-8")
+        name.encode("utf-8")
     except UnicodeEncodeError:
         shown = os.fsencode(path).decode("utf-8", errors="backslashreplace")
         raise ContentError("the file name is not UTF-8 text: rename it", shown) from None
