@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import functools
 import gc
+import json
 import logging
 import os
 import sys
@@ -150,7 +151,7 @@ def _build(options: BuildOptions, cleanup: contextlib.ExitStack) -> BuildReport:
     present = {d.source.rel for d in inventory.documents}
     store.put_posts(cache.pending, present, parse_setting)
     forget_others(present)
-    prints = Prints(cache.prints, site_dir)
+    prints = Prints(cache.prints, site_dir, _kept_prints(store.get("derived")))
 
     uses = load_uses(config, today)
     relations = functools.partial(_kept_relations, store)
@@ -201,6 +202,8 @@ def _build(options: BuildOptions, cleanup: contextlib.ExitStack) -> BuildReport:
     if facts_text is not None:
         store.put(facts_name, facts_text)
     store.put("images", keep_cache(images))
+    if prints.derived != prints.kept:
+        store.put("derived", json.dumps(prints.derived, separators=(",", ":")))
     figures = {
         "posts": len(site.posts),
         "pages": len(site.pages),
@@ -312,6 +315,18 @@ def _check_out_dir(out_dir: Path, site_dir: Path) -> None:
     content = site_dir / "content"
     if out_dir in (site_dir, content) or out_dir in site_dir.parents or content in out_dir.parents:
         raise SitegenError(f"{out_dir} cannot be the output folder: it holds the site's own files")
+
+
+def _kept_prints(data: str | None) -> dict[str, str]:
+    """The prints of values made from posts, as the last build kept them (see
+    `Prints.of_post`); anything not a table of texts is dropped and printed again."""
+    try:
+        table = json.loads(data) if data else {}
+    except (ValueError, RecursionError):
+        return {}
+    if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
+        return {}
+    return table
 
 
 def _kept_relations(store: Store, posts: tuple[Post, ...]) -> Relations:

@@ -295,12 +295,41 @@ class Prints:
     stored encoding); values used on many pages (the chrome) are printed once.
     """
 
-    def __init__(self, posts: dict[str, str] | None = None, site_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        posts: dict[str, str] | None = None,
+        site_dir: Path | None = None,
+        kept: dict[str, str] | None = None,
+    ) -> None:
         self.posts = posts or {}
         """Content key -> print of the post parsed from it."""
         self.site_dir = site_dir
         """Paths print relative to it: where the site is changes no page (config.site_dir)."""
         self.memo: dict[int, tuple[object, str]] = {}
+        self.kept = kept or {}
+        """The last build's `derived`: what it printed for values made from a post."""
+        self.derived: dict[str, str] = {}
+        """"<post print> <kind>" -> print of the value of that kind made from that post."""
+
+    def of_post(self, post: Post, made: Callable[[Post], Any]) -> Any:
+        """`made(post)`, printed now: a value made from nothing but the post (an entry) has
+        the print the last build found for the same post's print, and is not printed again
+        (ten thousand entries would be). `made` is the one way values of its kind are made
+        from a post; the code's version, part of the store's, covers what it does."""
+        value = made(post)
+        known = self.posts.get(post.key)
+        if not known:
+            return value
+        name = f"{known} {type(value).__name__}"
+        ref = self.kept.get(name)
+        if ref is None:
+            ref = self._tree(value)
+            if not isinstance(ref, str):  # a value printed inline has no print of its own
+                raise TypeError(f"{type(value).__name__} is printed inside its page")
+        else:
+            self.memo[id(value)] = (value, ref)
+        self.derived[name] = ref
+        return value
 
     def of(self, *values: object) -> str:
         """The digest of the values, every field of each."""

@@ -84,7 +84,8 @@ class Plan:
         self.place_urls = {p.name: r.url for p, r in zip(site.places, self.places, strict=True)}
         # Entries print by their own fields, not their post's: a body edit that leaves
         # title, date and summary as they were re-keys no listing and no neighbour's page.
-        self.entries = {p.key: Entry.of(p) for p in site.posts}
+        # Printed here, before the prints are shared out to workers that would each print them.
+        self.entries = {p.key: self.prints.of_post(p, Entry.of) for p in site.posts}
         self.feeds = Feeds(site, self.episodes, self.templates, self.feed_item, self.prints)
         jobs = [
             *self._keyed([*self.pages(), *self.files()]),
