@@ -136,6 +136,10 @@ def setup_sitegen(root: Path, corpus: Path, posts: list[Post], edit: Post) -> Se
         [site / ".sitegen-cache"],
         [
             "env",
+            # As an installed sitegen runs: from compiled bytecode (pip writes it), even where
+            # the shell says not to write any (which would compile every module each run).
+            "-u",
+            "PYTHONDONTWRITEBYTECODE",
             f"SOURCE_DATE_EPOCH={FAR_FUTURE}",
             "sitegen",
             "build",
