@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NamedTuple
 
@@ -86,6 +87,8 @@ class Plan:
         # title, date and summary as they were re-keys no listing and no neighbour's page.
         # Printed here, before the prints are shared out to workers that would each print them.
         self.entries = {p.key: self.prints.of_post(p, Entry.of) for p in site.posts}
+        self.at = tuple(self.entries[p.key] for p in site.posts)
+        """The entries by index into the posts."""
         self.feeds = Feeds(site, self.episodes, self.templates, self.feed_item, self.prints)
         jobs = [
             *self._keyed([*self.pages(), *self.files()]),
@@ -111,7 +114,8 @@ class Plan:
         # its figures leaves the page as it is.
         shown = dataclasses.replace(figures, page_weights=())
         page = TransparencyPage(self.chrome, url, shown, newest, weights, file)
-        jobs += self._keyed([self._page(f"{url}index.html", "transparency.html", source, page)])
+        made = self._page(f"{url}index.html", "transparency.html", source, lambda: page)
+        jobs += self._keyed([made])
         return jobs
 
     def shown(self, posts: Sequence[Post]) -> Shown:
@@ -129,25 +133,12 @@ class Plan:
 
     def pages(self) -> Iterator[Unkeyed]:
         site, chrome = self.site, self.chrome
-        at = tuple(self.entries[p.key] for p in site.posts)  # entries by index into posts
         for index, post in enumerate(site.posts):
-            page: Page = PostPage(
-                chrome,
-                post.url,
-                post,
-                self.shown([post]),
-                self._entry(site.newer(index)),
-                self._entry(site.older(index)),
-                tuple(at[i] for i in site.earlier_same_day.get(index, ())),
-                self.episodes.by_post.get(post.key),
-                self.place_urls.get(post.location, "") if chrome.places_url else "",
-                self._series_place(index),
-                tuple(at[i] for i in site.related.get(index, ())),
-            )
-            yield self._page(f"{post.url}index.html", "post.html", post.source, page)
+            make = functools.partial(self._post_page, index)
+            yield self._page(f"{post.url}index.html", "post.html", post.source, make)
         for post in site.pages:
-            page = PostPage(chrome, post.url, post, self.shown([post]))
-            yield self._page(f"{post.url}index.html", "page.html", post.source, page)
+            make = functools.partial(self._plain_post_page, post)
+            yield self._page(f"{post.url}index.html", "page.html", post.source, make)
         yield from self._listings("index", "", "", site.posts, paginate=True)
         for tag in site.tags:
             posts = tuple(site.posts[i] for i in tag.posts)
@@ -169,16 +160,16 @@ class Plan:
             yield from self._listings("series", series.name, series.url, posts)
         yield from self._places()
         if chrome.dreams_url:
-            dreams = site.dreams
-            page = DreamsPage(chrome, chrome.dreams_url, dreams, self.shown(dreams))
-            yield self._page(f"{chrome.dreams_url}index.html", "dreams.html", "dreams", page)
+            output = f"{chrome.dreams_url}index.html"
+            yield self._page(output, "dreams.html", "dreams", self._dreams_page)
         if chrome.tags_url:
-            page = TagsPage(chrome, chrome.tags_url, site.tags)
-            yield self._page(f"{chrome.tags_url}index.html", "tags.html", "tags", page)
-        yield self._page("404.html", "404.html", "404", PlainPage(chrome, "404.html"))
+            tags = functools.partial(TagsPage, chrome, chrome.tags_url, site.tags)
+            yield self._page(f"{chrome.tags_url}index.html", "tags.html", "tags", tags)
+        plain = functools.partial(PlainPage, chrome, "404.html")
+        yield self._page("404.html", "404.html", "404", plain)
         if site.uses is not None:
-            page = UsesPage(chrome, chrome.uses_url, site.uses)
-            yield self._page(f"{chrome.uses_url}index.html", "uses.html", site.uses.source, page)
+            uses = functools.partial(UsesPage, chrome, chrome.uses_url, site.uses)
+            yield self._page(f"{chrome.uses_url}index.html", "uses.html", site.uses.source, uses)
 
     def files(self) -> Iterator[Unkeyed]:
         """The site's files that are not pages: redirects, sitemap, robots.txt, uses.json."""
@@ -186,7 +177,8 @@ class Plan:
         for post in (*site.posts, *site.pages):
             for alias in post.aliases:
                 output = alias if alias.endswith(".html") else f"{alias}index.html"
-                target = Redirect(
+                target = functools.partial(
+                    Redirect,
                     site.config.language,
                     post.title,
                     self.templates.url(post.url),
@@ -194,17 +186,11 @@ class Plan:
                 )
                 yield self._file(output, post.source, redirect, target)
         if site.uses is not None:
-            data = UsesData(abs_url(self.chrome.uses_url), site.uses)
+            data = functools.partial(UsesData, abs_url(self.chrome.uses_url), site.uses)
             yield self._file("uses.json", site.uses.source, uses_json, data)
-        chrome = self.chrome
-        entries = tuple(
-            (abs_url(e.path), e.modified)
-            for e in sitemap_entries(
-                site, chrome.dreams_url, chrome.transparency_url, chrome.places_url
-            )
-        )
-        yield self._file("sitemap.xml", "sitemap", sitemap, Sitemap(entries))
-        yield self._file("robots.txt", "robots.txt", robots, abs_url("sitemap.xml"))
+        yield self._file("sitemap.xml", "sitemap", sitemap, self._sitemap)
+        robots_of = functools.partial(abs_url, "sitemap.xml")
+        yield self._file("robots.txt", "robots.txt", robots, robots_of)
 
     def _listings(
         self,
@@ -223,7 +209,7 @@ class Plan:
         def page_url(n: int) -> str:
             return url if n == 1 else f"{url}page/{n}/"
 
-        for number, chunk in enumerate(chunks, start=1):
+        def list_page(number: int, chunk: tuple[Post, ...]) -> ListPage:
             listing = Listing(
                 kind,
                 title,
@@ -235,8 +221,11 @@ class Plan:
                 older_url=page_url(number + 1) if number < len(chunks) else None,
                 feed_url=feed_url,
             )
-            page = ListPage(self.chrome, listing.url, listing, **extra)
-            yield self._page(f"{listing.url}index.html", f"{kind}.html", kind, page)
+            return ListPage(self.chrome, listing.url, listing, **extra)
+
+        for number, chunk in enumerate(chunks, start=1):
+            make = functools.partial(list_page, number, chunk)
+            yield self._page(f"{page_url(number)}index.html", f"{kind}.html", kind, make)
 
     def _places(self) -> Iterator[Unkeyed]:
         """The places page with its map, and a paginated page of entries for each place."""
@@ -244,10 +233,42 @@ class Plan:
         if not url:
             return
         page = PlacesPage(self.chrome, url, self.places, self.theme.data("land.txt"))
-        yield self._page(f"{url}index.html", "places.html", "places", page)
+        yield self._page(f"{url}index.html", "places.html", "places", lambda: page)
         for place, row in zip(self.site.places, self.places, strict=True):
             posts = tuple(self.site.posts[i] for i in place.posts)
             yield from self._listings("place", place.name, row.url, posts, paginate=True, place=row)
+
+    def _post_page(self, index: int) -> PostPage:
+        site, chrome = self.site, self.chrome
+        post = site.posts[index]
+        at = self.at
+        return PostPage(
+            chrome,
+            post.url,
+            post,
+            self.shown([post]),
+            self._entry(site.newer(index)),
+            self._entry(site.older(index)),
+            tuple(at[i] for i in site.earlier_same_day.get(index, ())),
+            self.episodes.by_post.get(post.key),
+            self.place_urls.get(post.location, "") if chrome.places_url else "",
+            self._series_place(index),
+            tuple(at[i] for i in site.related.get(index, ())),
+        )
+
+    def _plain_post_page(self, post: Post) -> PostPage:
+        return PostPage(self.chrome, post.url, post, self.shown([post]))
+
+    def _dreams_page(self) -> DreamsPage:
+        dreams = self.site.dreams
+        return DreamsPage(self.chrome, self.chrome.dreams_url, dreams, self.shown(dreams))
+
+    def _sitemap(self) -> Sitemap:
+        chrome, abs_url = self.chrome, self.templates.abs_url
+        found = sitemap_entries(
+            self.site, chrome.dreams_url, chrome.transparency_url, chrome.places_url
+        )
+        return Sitemap(tuple((abs_url(e.path), e.modified) for e in found))
 
     def _series_place(self, index: int) -> SeriesPlace | None:
         series = self.site.series_of(index)
@@ -259,25 +280,26 @@ class Plan:
     def _entry(self, post: Post | None) -> Entry | None:
         return None if post is None else self.entries[post.key]
 
-    def _page(self, output: str, template: str, source: str, page: Page) -> Unkeyed:
+    def _page(self, output: str, template: str, source: str, page: Callable[[], Page]) -> Unkeyed:
         def produce() -> bytes:
-            return self.templates.render(template, source, page)
+            return self.templates.render(template, source, page())
 
-        return Unkeyed(output, (output, template, page), produce, source)
+        return Unkeyed(output, lambda: (output, template, page()), produce, source)
 
     def _file(
-        self, output: str, source: str, make: Callable[[Any], bytes], made_of: object
+        self, output: str, source: str, make: Callable[[Any], bytes], value: Callable[[], object]
     ) -> Unkeyed:
-        return Unkeyed(output, (output, made_of), lambda: make(made_of), source)
+        """A file `make` makes from what `value` gives."""
+        return Unkeyed(output, lambda: (output, value()), lambda: make(value()), source)
 
     def _keyed(self, unkeyed: Sequence[Unkeyed]) -> list[Job]:
         """The jobs, each keyed by the print of what it is made of: on every core when
-        there are thousands (printing a page input takes some 30 us)."""
+        there are thousands (making and printing a page input takes some 50 us)."""
         keys = parallel_map(self._print, unkeyed, min_items=PRINTS_APART)
         return [Job(u.output, k, u.produce, u.source) for u, k in zip(unkeyed, keys, strict=True)]
 
     def _print(self, unkeyed: Unkeyed) -> str:
-        return self.prints.of(*unkeyed.made_of)
+        return self.prints.of(*unkeyed.made_of())
 
 
 PRINTS_APART = 4000
@@ -285,10 +307,14 @@ PRINTS_APART = 4000
 
 
 class Unkeyed(NamedTuple):
-    """A job before its key: the values its key is the print of."""
+    """A job before its key: what makes the values its key is the print of.
+
+    They are made where they are printed (on another core, when there are thousands), and
+    made again where the output is, if it is: the same values, from the same frozen site.
+    """
 
     output: str
-    made_of: tuple[object, ...]
+    made_of: Callable[[], tuple[object, ...]]
     produce: Callable[[], bytes]
     source: str
 
