@@ -150,9 +150,12 @@ def _check_tag_slugs(posts: tuple[Post, ...]) -> None:
     errors: list[SitegenError] = []
     first: dict[str, tuple[str, Post]] = {}
     reported: set[tuple[str, str]] = set()
+    slugs: dict[str, str] = {}  # a few dozen names, written on thousands of posts
     for post in reversed(posts):  # oldest first: the tag that came first is named first
         for name in post.tags:
-            slug = slugify(name)
+            slug = slugs.get(name)
+            if slug is None:
+                slug = slugs[name] = slugify(name)
             if not slug:
                 errors.append(
                     ContentError(
@@ -161,6 +164,8 @@ def _check_tag_slugs(posts: tuple[Post, ...]) -> None:
                 )
                 continue
             other, where = first.setdefault(slug, (name, post))
+            if other == name:
+                continue
             if _same_tag(other) != _same_tag(name) and (slug, _same_tag(name)) not in reported:
                 reported.add((slug, _same_tag(name)))  # once for each pair, not for each post
                 errors.append(

@@ -1,4 +1,5 @@
-"""The build: read everything, assemble the site, then write only what changed."""
+"""The build: stop at once when nothing changed since the last one; else run the stages
+(`pipeline`), which read everything, assemble the site and write only what changed."""
 
 from __future__ import annotations
 
@@ -6,35 +7,20 @@ import contextlib
 import datetime as dt
 import functools
 import gc
-import json
 import logging
 import os
-import sys
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, audit, output, stamp, swap
-from .assemble import assemble
-from .cache import Entry, ParseCache, forget_others, setting
-from .config import Config, load_config
-from .discover import discover
-from .errors import BuildErrors, SitegenError
-from .images import keep_cache, make_images, plan_images
-from .inputs import Prints, versions
-from .markdown import Typography
-from .model import Document, Notice, Post
-from .parallel import Background, parallel_map
-from .parse import parse_document
-from .places import gazetteer_version, lookup, read_points
-from .podcast import plan_episodes
-from .related import Relations, read_relations, relate, relation_digest
-from .render import Plan
+from . import __version__, output, stamp
+from .config import load_config
+from .errors import SitegenError
+from .libraries import versions
+from .model import Notice
 from .store import Store, tree_name
 from .text import count, digest
 from .theme import load_theme
-from .uses import load_uses
 
 log = logging.getLogger(__name__)
 
@@ -132,149 +118,22 @@ def _build(options: BuildOptions, cleanup: contextlib.ExitStack) -> BuildReport:
             **last.figures,
         )
 
-    # The new tree is made in the one the last build swapped out (the spare), claimed now
-    # and given back if the build fails. Both trees are listed on another core while this
-    # one plans (a folder a page: a third of a second each at 10,000 posts).
-    staging = swap.new_staging(out_dir)
-    cleanup.callback(output.release, staging)
-    listed = cleanup.enter_context(Background(functools.partial(output.trees, out_dir, staging)))
-    inventory = discover(config)
+    from . import pipeline  # the stages: imported only when there is something to build
 
-    strings = theme.strings_for(config.language)
-    typography = Typography(
-        **{f.name: strings[f.name] for f in fields(Typography) if f.name in strings}
+    built = pipeline.run(
+        config, theme, store, out_dir, tree, inputs, now, today, options.drafts, cleanup
     )
-    # Where the site is does not change what its documents parse to.
-    parse_setting = setting(repr(replace(config, site_dir=Path())), repr(typography))
-    cache = ParseCache(store.posts(parse_setting), parse_setting)
-    documents, parsed = _parse_all(inventory.documents, config, typography, cache)
-    present = {d.source.rel for d in inventory.documents}
-    store.put_posts(cache.pending, present, parse_setting)
-    forget_others(present)
-    prints = Prints(cache.prints, site_dir, _kept_prints(store.get("derived")))
-
-    uses = load_uses(config, today)
-    relations = functools.partial(_kept_relations, store)
-    points = functools.partial(_kept_points, store)
-    with uncollected():
-        site = assemble(config, documents, now, options.drafts, uses, relations, points)
-    episodes = plan_episodes(site)
-    images = plan_images(site, site_dir / CACHE_DIR / "images", store.get("images"))
-    make_images(images, progress=_progress_bar("images") if sys.stderr.isatty() else None)
-    with uncollected():
-        planned = Plan(site, theme, inventory, images.pictures, episodes, prints)
-    # Everything made so far lives to the end of the build: set aside, the collector does not
-    # walk it again each time it runs, nor do forked workers' collectors (which would copy
-    # every page of memory they touch).
-    gc.freeze()
-    jobs = sorted([*planned.jobs, *images.jobs], key=lambda j: j.output)
-    output.check_plan(jobs)
-    manifest = store.get(f"outputs:{tree}")
-    # The audit's facts are read from each new output's bytes where the job made them.
-    facts_of = functools.partial(audit.facts_of, base_url=config.base_url)
-    staged = output.produce(
-        jobs, out_dir, manifest, folder=staging, listed=listed.result, measure=facts_of
-    )
-    facts_name = f"facts:{tree}:{config.base_url}"
-    with uncollected():
-        facts_cache = audit.FactsCache(store.get(facts_name))
-    store.close()  # all read: what the build learns is written by `commit`
-    try:
-        # The audit reads this build's bytes before any of them is moved into place.
-        facts = audit.measure(jobs, staged.locate, config.base_url, facts_cache, staged.measured)
-        audit.check(jobs, facts, config, out_dir)
-        # Second round: pages made from the figures of the first (the transparency page).
-        measured = planned.measured(audit.summarize(facts))
-        output.check_plan(measured, checked=jobs)
-        staged = output.produce(measured, out_dir, manifest, joining=staged, measure=facts_of)
-        made = staged.measured
-        facts.update(audit.measure(measured, staged.locate, config.base_url, facts_cache, made))
-        audit.check(measured, facts, config, out_dir)
-    except BaseException:
-        output.discard(staged)
-        raise
-    jobs = sorted([*jobs, *measured], key=lambda j: j.output)
-    # From the swap on, no stamp or manifest of the old tree may vouch for the new one.
-    forget = functools.partial(store.forget_now, f"stamp:{tree}", f"outputs:{tree}")
-    report = output.write(jobs, staged, out_dir, forget)
-    store.put(f"outputs:{tree}", output.manifest_text(jobs))
-    facts_text = facts_cache.text(jobs, facts)
-    if facts_text is not None:
-        store.put(facts_name, facts_text)
-    store.put("images", keep_cache(images))
-    if prints.derived != prints.kept:
-        store.put("derived", json.dumps(prints.derived, separators=(",", ":")))
-    figures = {
-        "posts": len(site.posts),
-        "pages": len(site.pages),
-        "skipped_drafts": site.skipped_drafts,
-        "skipped_future": site.skipped_future,
-        "cleaned_links": sum(p.cleaned_links for p in (*site.posts, *site.pages)),
-    }
-    span = stamp.Span.of(documents, now, today if uses else None)
-    outputs = tuple(j.output for j in jobs)
-    store.put(
-        f"stamp:{tree}", stamp.dumps(stamp.Stamp(inputs, span, outputs, figures, site.warnings))
-    )
-    store.commit()  # everything this build learnt, in one transaction, once the output is in place
     return BuildReport(
         out_dir=out_dir,
-        outputs=len(jobs),
-        written=report.written,
-        unchanged=report.unchanged,
-        pruned=report.pruned,
-        parsed=parsed,
+        outputs=built.outputs,
+        written=built.written,
+        unchanged=built.unchanged,
+        pruned=built.pruned,
+        parsed=built.parsed,
         seconds=time.perf_counter() - started,
-        warnings=site.warnings,
-        **figures,
+        warnings=built.warnings,
+        **built.figures,
     )
-
-
-def _parse_all(
-    documents: tuple[Document, ...], config: Config, typography: Typography, cache: ParseCache
-) -> tuple[list[Post], int]:
-    """Parse every document not in the cache, on all cores; report every broken one at once."""
-    parsed: dict[str, Post] = {}
-    todo: list[Document] = []
-    with uncollected():
-        for document in documents:
-            post = cache.lookup(document)
-            if post is None:
-                todo.append(document)
-            else:
-                parsed[document.source.rel] = post
-
-    def parse(document: Document) -> tuple[Post, Entry] | SitegenError:
-        try:
-            post = parse_document(document, config, typography)
-        except SitegenError as e:
-            return e
-        return post, cache.entry(document, post)
-
-    errors: list[SitegenError] = []
-    for document, result in zip(todo, parallel_map(parse, todo, label="parsing"), strict=True):
-        if isinstance(result, SitegenError):
-            errors.append(result)
-        else:
-            parsed[document.source.rel] = result[0]
-            cache.store(result[1])
-    if errors:
-        raise BuildErrors(errors)
-    return [parsed[d.source.rel] for d in documents], len(todo)
-
-
-@contextlib.contextmanager
-def uncollected() -> Iterator[None]:
-    """Pause the cycle collector while thousands of objects are made that all live on (posts
-    read back from the store, page inputs): it would walk them again and again and find
-    nothing to free (a fifth of an incremental build at 10,000 posts)."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
 
 
 @functools.cache
@@ -295,62 +154,9 @@ def build_time() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _progress_bar(label: str) -> Callable[[int, int], None]:
-    """A one-line bar on stderr for long work (only asked for on a terminal)."""
-
-    def show(done: int, total: int) -> None:
-        if total < 8:
-            return
-        filled = 30 * done // total
-        end = "\n" if done == total else ""
-        sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}{end}")
-        sys.stderr.flush()
-
-    return show
-
-
 def _check_out_dir(out_dir: Path, site_dir: Path) -> None:
     # Everything in the output folder that this build does not make is deleted,
     # so it must never be a folder that holds anything else of the site.
     content = site_dir / "content"
     if out_dir in (site_dir, content) or out_dir in site_dir.parents or content in out_dir.parents:
         raise SitegenError(f"{out_dir} cannot be the output folder: it holds the site's own files")
-
-
-def _kept_prints(data: str | None) -> dict[str, str]:
-    """The prints of values made from posts, as the last build kept them (see
-    `Prints.of_post`); anything not a table of texts is dropped and printed again."""
-    try:
-        table = json.loads(data) if data else {}
-    except (ValueError, RecursionError):
-        return {}
-    if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
-        return {}
-    return table
-
-
-def _kept_relations(store: Store, posts: tuple[Post, ...]) -> Relations:
-    """Related entries as the last build found them, unless what they are made of changed.
-
-    They depend on the posts' keys, dates, places, series and tags only, so an edit of a
-    body (the common case) reuses them; finding them again costs seconds in a large diary.
-    """
-    return store.remembered(
-        "related",
-        relation_digest(posts),
-        lambda data: read_relations(data, len(posts)),
-        lambda: relate(posts),
-        lambda found: [[i, *found[i]] for i in sorted(found)],
-    )
-
-
-def _kept_points(store: Store, names: frozenset[str]) -> dict[str, tuple[float, float]]:
-    """The gazetteer's points for the place names, as the last build found them if it was
-    asked for the same names of the same gazetteer (loading it takes most of a second)."""
-    return store.remembered(
-        "places",
-        digest(gazetteer_version(), *sorted(names)),
-        lambda data: read_points(data, names),
-        lambda: lookup(names),
-        lambda found: {name: list(point) for name, point in sorted(found.items())},
-    )

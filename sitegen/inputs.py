@@ -9,18 +9,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import json
 import operator
 import os
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path, PurePath
 from typing import Any
 
-from . import __version__
 from .chartviews import Day, PlaceRow, Weights, YearDays
 from .codec import encode
 from .config import Config
@@ -28,29 +25,6 @@ from .feeds import PODCAST_FEED
 from .model import Episode, Figures, Picture, Post, Tag
 from .text import digest
 from .usage import Uses
-
-LIBRARIES = (
-    "markdown-it-py",
-    "mdit-py-plugins",
-    "Jinja2",
-    "Babel",
-    "Pillow",
-    "feedgen",
-    "Pygments",
-)
-"""The libraries whose versions shape the output."""
-
-
-@functools.cache
-def versions() -> str:
-    """sitegen's version and those of the libraries that shape its output."""
-    found = [f"sitegen {__version__}"]
-    for name in LIBRARIES:
-        try:
-            found.append(f"{name} {metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            found.append(f"{name} -")
-    return ", ".join(found)
 
 
 @dataclass(frozen=True, slots=True)

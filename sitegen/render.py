@@ -36,8 +36,8 @@ from .inputs import (
     TransparencyPage,
     UsesPage,
     feed_links,
-    versions,
 )
+from .libraries import versions
 from .model import Episodes, Figures, Inventory, Job, Pictures, Post, Site
 from .parallel import parallel_map
 from .sitefiles import (
