@@ -39,10 +39,8 @@ Relations = dict[int, tuple[int, ...]]
 
 def relation_digest(posts: tuple[Post, ...], limit: int = RELATED) -> str:
     """Changes whenever anything `relate` reads of the posts does (never on a body edit)."""
-    return digest(
-        str(limit),
-        *(json.dumps([p.key, p.date.timestamp(), p.location, p.series, p.tags]) for p in posts),
-    )
+    read = [[p.key, p.date.timestamp(), p.location, p.series, p.tags] for p in posts]
+    return digest(str(limit), json.dumps(read))  # one call: 10,000 calls cost 0.1 s
 
 
 def read_relations(data: object, count: int) -> Relations | None:
