@@ -17,7 +17,7 @@ from .frontmatter import front_matter_keys as front_matter_keys  # the importer 
 from .headings import outline, plain_headings
 from .highlight import plain_code
 from .model import EPISODE_TYPES, Document, ImageRef, Notice, Post, Ref
-from .paths import fill_permalink, output_problem
+from .paths import fill_permalink, output_of, output_problem, page_path
 from .text import digest, plain_text, shorten, slugify
 
 _DATE_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-?")
@@ -247,7 +247,7 @@ def _url(
     fail: Callable[[str, str], NoReturn],
 ) -> str:
     if "url" in values:
-        url = _clean_path(values["url"])
+        url = page_path(values["url"])
         if not url or "://" in values["url"]:
             fail("url", "url must be a path below the site, like /ueber-uns/")
         _check_output("url", url, fail)
@@ -263,7 +263,7 @@ def _url(
 
 def _check_output(key: str, url: str, fail: Callable[[str, str], NoReturn]) -> None:
     """Refuse an address whose file would not lie inside the output folder."""
-    problem = output_problem(url + "index.html" if url.endswith("/") else url)
+    problem = output_problem(output_of(url))
     if problem is not None:
         fail(key, f"{key} {url!r} cannot be an address of the site: {problem}")
 
@@ -352,15 +352,7 @@ def _stem(rel: str) -> str:
 
 
 def _aliases(given: list[str], fail: Callable[[str, str], NoReturn]) -> tuple[str, ...]:
-    aliases = tuple(_clean_path(a) for a in given)
+    aliases = tuple(page_path(a) for a in given)
     for alias in aliases:
         _check_output("aliases", alias, fail)
     return aliases
-
-
-def _clean_path(path: str) -> str:
-    """A URL path below the site root, without leading slash, with a trailing one for pages."""
-    path = path.strip().lstrip("/")
-    if path and not path.endswith("/") and "." not in path.rsplit("/", 1)[-1]:
-        path += "/"
-    return path

@@ -44,6 +44,28 @@ def output_problem(rel: str) -> str | None:
     return None
 
 
+def output_of(url: str) -> str:
+    """The output file of a URL below the site: "a/b/" -> "a/b/index.html", a file's
+    URL ("impressum.html") -> that file."""
+    url = url.lstrip("/")
+    return f"{url}index.html" if not url or url.endswith("/") else url
+
+
+def page_path(path: str) -> str:
+    """A page's URL path as front matter gives it, below the site root: a folder (with a
+    trailing slash) unless its last part names an HTML file. "feed.php" becomes
+    "feed.php/", whose page a static host serves as HTML (as the file "feed.php" it
+    would serve for download), and to which it sends "/feed.php" on its own."""
+    path = path.strip().lstrip("/")
+    if path and not path.endswith("/") and not path.lower().endswith(HTML_FILES):
+        path += "/"
+    return path
+
+
+HTML_FILES = (".html", ".htm")
+"""The endings of a URL that names an HTML file rather than a folder."""
+
+
 def fill_permalink(pattern: str, year: str, month: str, day: str, slug: str) -> str:
     """The pattern with its {year}, {month}, {day} and {slug} filled in, nothing evaluated."""
     values = {"year": year, "month": month, "day": day, "slug": slug}

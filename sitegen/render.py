@@ -40,6 +40,7 @@ from .inputs import (
 from .libraries import versions
 from .model import Episodes, Figures, Inventory, Job, Pictures, Post, Site
 from .parallel import parallel_map
+from .paths import output_of
 from .sitefiles import (
     Redirect,
     Sitemap,
@@ -135,10 +136,10 @@ class Plan:
         site, chrome = self.site, self.chrome
         for index, post in enumerate(site.posts):
             make = functools.partial(self._post_page, index)
-            yield self._page(f"{post.url}index.html", "post.html", post.source, make)
+            yield self._page(output_of(post.url), "post.html", post.source, make)
         for post in site.pages:
             make = functools.partial(self._plain_post_page, post)
-            yield self._page(f"{post.url}index.html", "page.html", post.source, make)
+            yield self._page(output_of(post.url), "page.html", post.source, make)
         yield from self._listings("index", "", "", site.posts, paginate=True)
         for tag in site.tags:
             posts = tuple(site.posts[i] for i in tag.posts)
@@ -176,7 +177,7 @@ class Plan:
         site, abs_url = self.site, self.templates.abs_url
         for post in (*site.posts, *site.pages):
             for alias in post.aliases:
-                output = alias if alias.endswith(".html") else f"{alias}index.html"
+                output = output_of(alias)
                 target = functools.partial(
                     Redirect,
                     site.config.language,

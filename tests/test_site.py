@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 
+from .browser import chromium, local_page, static_server
 from .conftest import SITE_TOML, MakeSite, build_site, post, read
 
 NOW = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
@@ -167,3 +168,38 @@ def test_aliases_redirect_to_the_post(make_site: MakeSite) -> None:
     redirect = read(site, "alt/a.html")
     assert 'content="0; url=/2013/06/26/a/"' in redirect
     assert 'content="0; url=/2013/06/26/a/"' in read(site, "2013/06/a-alt/index.html")
+
+
+def test_addresses_naming_files_lead_to_their_page_in_a_browser(make_site: MakeSite) -> None:
+    """A page's own address ending in .html, and old addresses ending in .html, .php or
+    nothing, open the page in Chromium from a plain static server (as a host serves it)."""
+    site = make_site(
+        {
+            "content/posts/2013-06-26-a.md": post(
+                "Angekommen",
+                "2013-06-26T06:25:00+02:00",
+                aliases=["/feed.php", "/alt/a.html", "/index.php/2013/a", "/2013/06/a-alt"],
+            ),
+            "content/pages/impressum.md": post(
+                "Impressum", "2013-06-26T06:25:00+02:00", url="/impressum.html"
+            ),
+        }
+    )
+    build_site(site)
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    listed = ET.fromstring(read(site, "sitemap.xml")).findall("s:url/s:loc", ns)
+    own = [(loc.text or "").removeprefix("https://example.org") for loc in listed]
+    assert "/impressum.html" in own
+    old = ["/feed.php", "/alt/a.html", "/index.php/2013/a", "/2013/06/a-alt"]
+    with chromium() as browser, static_server(site / "output") as address:
+        for path in own + old:
+            with local_page(browser) as (page, outside):
+                answer = page.goto(address.rstrip("/") + path)
+                assert answer is not None and answer.ok, path
+                page.wait_for_load_state()
+                if path in old:
+                    page.wait_for_url("**/2013/06/26/a/")
+                    assert page.title().startswith("Angekommen"), path
+                assert page.locator("h1").count() >= 1, path
+                assert not outside.urls
+    assert read(site, "impressum.html").count("<h1>Impressum</h1>") == 1

@@ -19,6 +19,7 @@ from ..feeds import PODCAST_FEED
 from ..images import _OUTPUT_FOLDER as IMAGE_FOLDER
 from ..inputs import feed_links
 from ..parse import parse_document
+from ..paths import output_of
 from ..scaffold import placeholders
 from ..theme import load_theme
 
@@ -64,12 +65,6 @@ class Taken:
             if prefix in self.files:
                 return self.files[prefix]  # a folder where a file is
         return None
-
-
-def output_of(url: str) -> str:
-    """The output file of a URL below the site: "a/b/" -> "a/b/index.html"."""
-    url = url.lstrip("/")
-    return f"{url}index.html" if not url or url.endswith("/") else url
 
 
 def safe_path(path: str) -> bool:
