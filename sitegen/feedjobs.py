@@ -22,6 +22,7 @@ from .model import Episode, Episodes, Job, Post, Site
 from .podcastconfig import Voice
 from .podcastfeed import Show, podcast
 from .templating import Templates
+from .weburl import sent
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,8 +157,8 @@ class Feeds:
         return Channel(
             title=feed.title,
             description=feed.description,
-            home_url=self.templates.abs_url(feed.home),
-            feed_url=self.templates.abs_url(feed.output),
+            home_url=sent(self.templates.abs_url(feed.home)),
+            feed_url=sent(self.templates.abs_url(feed.output)),
             language=self.config.language,
             author_name=self.config.author.name,
             author_email=self.config.author.email,
@@ -176,12 +177,14 @@ class Feeds:
     def _item(self, item: FeedItem, episodes: bool) -> Item:
         """The post as a feed item; in the podcast, with the episode's own guid and tags."""
         post, episode = item.post, item.episode
-        url = self.templates.abs_url(post.url)
+        address = self.templates.abs_url(post.url)
+        url = sent(address)
         # Readers show this HTML without any CSP: only what the allowlist knows stays.
         body = sanitize(absolute_urls(self._body(item), url)) if item.body else ""
         return Item(
-            # The id an old blog gave the post stays, in every feed (README: guid is kept).
-            id=episode.guid if episode and episodes else post.guid or url,
+            # The id an old blog gave the post stays, in every feed (README: guid is kept);
+            # a post's own is its address as it always was (a reader keys items by it).
+            id=episode.guid if episode and episodes else post.guid or address,
             url=url,
             title=post.title,
             published=post.date,
@@ -194,7 +197,7 @@ class Feeds:
         )
 
     def _enclosure(self, episode: Episode) -> Enclosure:
-        url = self.templates.abs_url(episode.audio)
+        url = sent(self.templates.abs_url(episode.audio))
         return Enclosure(url, episode.size, episode.mime, episode.duration)
 
     def _episode_tags(self, post: Post, episode: Episode) -> EpisodeTags:

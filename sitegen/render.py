@@ -56,6 +56,7 @@ from .sitemap import sitemap_entries
 from .templating import Templates
 from .text import slugify
 from .theme import Theme
+from .weburl import sent
 
 
 class Plan:
@@ -269,7 +270,7 @@ class Plan:
         found = sitemap_entries(
             self.site, chrome.dreams_url, chrome.transparency_url, chrome.places_url
         )
-        return Sitemap(tuple((abs_url(e.path), e.modified) for e in found))
+        return Sitemap(tuple((sent(abs_url(e.path)), e.modified) for e in found))
 
     def _series_place(self, index: int) -> SeriesPlace | None:
         series = self.site.series_of(index)

@@ -25,6 +25,15 @@ class WebURL:
     """Percent-decoded."""
 
 
+def sent(url: str) -> str:
+    """An absolute URL as a browser sends it: letters of other scripts in the path
+    ("/2013/06/26/你好/") percent-encoded, as sitemaps and feed readers expect."""
+    try:
+        return str(ada_url.URL(url).href)
+    except ValueError:
+        return url
+
+
 def resolve(raw: str, base: str) -> WebURL | None:
     """`raw` resolved against `base` as a browser does; None when a browser finds no URL in it."""
     try:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+import urllib.parse
 import xml.etree.ElementTree as ET
+
+import feedparser
 
 from .browser import chromium, local_page, static_server
 from .conftest import SITE_TOML, MakeSite, build_site, post, read
@@ -203,3 +207,37 @@ def test_addresses_naming_files_lead_to_their_page_in_a_browser(make_site: MakeS
                 assert page.locator("h1").count() >= 1, path
                 assert not outside.urls
     assert read(site, "impressum.html").count("<h1>Impressum</h1>") == 1
+
+
+def test_addresses_in_other_scripts_are_sent_encoded_by_sitemap_and_feeds(
+    make_site: MakeSite,
+) -> None:
+    """A file named in Chinese keeps its letters in the slug; the sitemap and every feed
+    give the address percent-encoded, as a URL must be, and that address opens the post."""
+    site = make_site(
+        {"content/posts/2013-06-26-你好世界.md": post("你好世界", "2013-06-26T06:25:00+02:00")}
+    )
+    build_site(site)
+    assert (site / "output/2013/06/26/你好世界/index.html").is_file()
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    listed = ET.fromstring(read(site, "sitemap.xml")).findall("s:url/s:loc", ns)
+    locs = [loc.text or "" for loc in listed]
+    links = [
+        entry.link
+        for name in ("feed.xml", "atom.xml")  # read as a feed reader reads them
+        for entry in feedparser.parse(read(site, name)).entries
+    ]
+    links += [item["url"] for item in json.loads(read(site, "feed.json"))["items"]]
+    wanted = "https://example.org/2013/06/26/你好世界/"
+    assert wanted in [urllib.parse.unquote(u) for u in locs]
+    assert len(links) == 3 and all(urllib.parse.unquote(u) == wanted for u in links)
+    assert all(u.isascii() for u in locs + links)
+    with (
+        chromium() as browser,
+        static_server(site / "output") as address,
+        local_page(browser) as (page, outside),
+    ):
+        path = urllib.parse.urlsplit(links[0]).path
+        answer = page.goto(address.rstrip("/") + path)
+        assert answer is not None and answer.ok
+        assert page.title().startswith("你好世界") and not outside.urls
