@@ -15,7 +15,7 @@ from .codec import decode, encode
 from .model import Document, Post
 from .text import digest
 
-_SCHEMA = 4
+_SCHEMA = 5
 
 Entry = tuple[str, str, str, str, str, str, str]
 """A cache row: key, setting, stat, source digest, JSON of the post, its HTML body, its print."""

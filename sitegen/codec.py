@@ -15,7 +15,14 @@ from typing import Any
 
 def encode(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        # A field at its default is left out, and `decode` gives it its default again: most
+        # of a post's forty fields are, and reading them back is most of an edit's build.
+        found = {}
+        for name, default in _defaults(type(value)):
+            field = getattr(value, name)
+            if default is _REQUIRED or type(field) is not type(default) or field != default:
+                found[name] = encode(field)
+        return found
     if isinstance(value, dt.datetime):
         zone = value.tzinfo.key if isinstance(value.tzinfo, zoneinfo.ZoneInfo) else None
         return {"$dt": value.isoformat(), "zone": zone}
@@ -28,6 +35,23 @@ def encode(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: encode(v) for k, v in value.items()}
     return value
+
+
+_REQUIRED: Any = object()
+
+
+@functools.cache
+def _defaults(cls: type) -> tuple[tuple[str, Any], ...]:
+    """Each field's name and default value (`_REQUIRED` for a field without one)."""
+    found = []
+    for f in dataclasses.fields(cls):
+        if f.default is not dataclasses.MISSING:
+            found.append((f.name, f.default))
+        elif f.default_factory is not dataclasses.MISSING:
+            found.append((f.name, f.default_factory()))
+        else:
+            found.append((f.name, _REQUIRED))
+    return tuple(found)
 
 
 def decode(hint: Any, value: Any) -> Any:
@@ -73,18 +97,33 @@ def _decoder(hint: Any) -> Decoder | None:
 
 
 def _one_of(options: list[Any]) -> Decoder:
-    """A union of dataclasses, each read back as the one whose field names it has."""
-    kinds: dict[frozenset[str], Decoder] = {}
+    """A union of dataclasses, each read back as the one whose fields its keys fit: all it
+    requires, and none it lacks (`encode` leaves out the fields at their defaults)."""
+    kinds: list[tuple[frozenset[str], frozenset[str], Decoder]] = []
     for option in options:
         if not (isinstance(option, type) and dataclasses.is_dataclass(option)):
             raise TypeError(f"a union the codec reads must be of dataclasses, not {option!r}")
-        names = frozenset(f.name for f in dataclasses.fields(option))
-        if names in kinds:
-            raise TypeError(f"{option.__name__} has the fields of another type in its union")
+        names = frozenset(name for name, _ in _defaults(option))
+        required = frozenset(name for name, default in _defaults(option) if default is _REQUIRED)
+        for other_required, other_names, _ in kinds:
+            if required | other_required <= names & other_names:
+                raise TypeError(f"{option.__name__} may have the keys of another type in its union")
         decoder = _decoder(option)
         assert decoder is not None  # a dataclass is always rebuilt
-        kinds[names] = decoder
-    return lambda v: None if v is None else kinds[frozenset(v)](v)
+        kinds.append((required, names, decoder))
+    chosen: dict[frozenset[str], Decoder] = {}
+
+    def pick(v: dict[str, Any]) -> Any:
+        keys = frozenset(v)
+        decoder = chosen.get(keys)
+        if decoder is None:
+            fits = [d for required, names, d in kinds if required <= keys <= names]
+            if len(fits) != 1:
+                raise KeyError(f"no one type of the union has the keys {sorted(keys)}")
+            decoder = chosen[keys] = fits[0]
+        return decoder(v)
+
+    return lambda v: None if v is None else pick(v)
 
 
 def _datetime(value: dict[str, Any]) -> dt.datetime:
