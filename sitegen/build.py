@@ -84,7 +84,7 @@ def build(options: BuildOptions) -> BuildReport:
         with contextlib.ExitStack() as cleanup:
             return _build(options, cleanup)
     finally:
-        gc.unfreeze()  # see `_build`: what it set aside is the collector's again
+        gc.unfreeze()  # see `pipeline.uncollected`: what it set aside is the collector's again
 
 
 def _build(options: BuildOptions, cleanup: contextlib.ExitStack) -> BuildReport:

@@ -101,10 +101,6 @@ def run(
     make_images(images, progress=_progress_bar("images") if sys.stderr.isatty() else None)
     with uncollected():
         planned = Plan(site, theme, inventory, images.pictures, episodes, prints)
-    # Everything made so far lives to the end of the build: set aside, the collector does not
-    # walk it again each time it runs, nor do forked workers' collectors (which would copy
-    # every page of memory they touch).
-    gc.freeze()
     jobs = sorted([*planned.jobs, *images.jobs], key=lambda j: j.output)
     output.check_plan(jobs)
     manifest = store.get(f"outputs:{tree}")
@@ -203,12 +199,19 @@ def _parse_all(
 def uncollected() -> Iterator[None]:
     """Pause the cycle collector while thousands of objects are made that all live on (posts
     read back from the store, page inputs): it would walk them again and again and find
-    nothing to free (a fifth of an incremental build at 10,000 posts)."""
+    nothing to free (a fifth of an incremental build at 10,000 posts).
+
+    What was made lives to the end of the build, so it is set aside before the collector
+    runs again (`build` gives it back): neither the next collection, which would walk it
+    all once more, nor forked workers' collectors (which would copy every page of memory
+    they touch) see it.
+    """
     paused = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if paused:
             gc.enable()
 
