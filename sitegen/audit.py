@@ -204,12 +204,11 @@ def summarize(facts: dict[str, Facts]) -> Figures:
     weights = sorted((p.total, p.path) for p in parts)
     hosts: Counter[str] = Counter()
     links: Counter[str] = Counter()
-    for f in pages.values():
-        hosts.update(r.host for r in f.foreign)
-        links.update(f.links)
     for f in facts.values():
-        if f.kind != "page":
+        if f.foreign:
             hosts.update(r.host for r in f.foreign)
+        if f.links and f.kind == "page":
+            links.update(f.links)
     script = [
         f.script_bytes + sum(facts[s].size for s in f.scripts if s in facts) for f in pages.values()
     ]
@@ -278,6 +277,8 @@ def _walk(start: Iterable[str], facts: dict[str, Facts]) -> tuple[set[str], dict
 
 
 def _kind(path: str) -> str:
+    if path.endswith(".html"):  # nearly every page: no need to split the name
+        return "html"
     return _KINDS.get(os.path.splitext(path)[1].lower(), "media")
 
 

@@ -118,7 +118,8 @@ def run(
         facts = audit.measure(jobs, staged.locate, config.base_url, facts_cache, staged.measured)
         audit.check(jobs, facts, config, out_dir)
         # Second round: pages made from the figures of the first (the transparency page).
-        measured = planned.measured(audit.summarize(facts))
+        with uncollected():
+            measured = planned.measured(audit.summarize(facts))
         output.check_plan(measured, checked=jobs)
         staged = output.produce(measured, out_dir, manifest, joining=staged, measure=facts_of)
         made = staged.measured
