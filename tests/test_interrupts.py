@@ -98,12 +98,15 @@ def test_a_kill_at_any_instant_leaves_the_old_tree_or_the_new_one(
         runs += 1
         target = "b" if state == "a" else "a"
         write_site(site, target)
+        published = os.stat(site / "output").st_ino
         process = run(site)
-        if runs % 2:  # anywhere in the build
+        if runs % 3 == 1:  # anywhere in the build
             time.sleep(rng.uniform(0, timed * 1.1))
-        else:  # in the write phase: once the new tree is being made beside the old
+        elif runs % 3 == 2:  # in the write phase: once the new tree is being made beside the old
             wait_for(staging_or_end(site, process), timed * 3)
             time.sleep(rng.uniform(0, 0.05))
+        else:  # the moment the new tree is in place, while the build keeps what it learnt
+            wait_for(swapped(site, published, process), timed * 3)
         os.killpg(process.pid, signal.SIGKILL)  # the build and its workers, as `kill -9`
         process.wait(timeout=30)
         now = snapshot(site / "output")
@@ -126,6 +129,18 @@ def run_seconds(site: Path, state: str) -> float:
 
 def staging_or_end(site: Path, process: subprocess.Popen[str]) -> Callable[[], bool]:
     return lambda: bool(leftovers(site)) or process.poll() is not None
+
+
+def swapped(site: Path, published: int, process: subprocess.Popen[str]) -> Callable[[], bool]:
+    """Whether another tree than `published` (an inode) is the output now, or the build ended."""
+
+    def check() -> bool:
+        try:
+            return os.stat(site / "output").st_ino != published or process.poll() is not None
+        except FileNotFoundError:  # never: the swap exchanges the two names at once
+            return False
+
+    return check
 
 
 def wait_for(condition: Callable[[], bool], seconds: float) -> None:
