@@ -298,8 +298,7 @@ class Prints:
         ref = self.kept.get(name)
         if ref is None:
             ref = self._tree(value)
-            if not isinstance(ref, str):  # a value printed inline has no print of its own
-                raise TypeError(f"{type(value).__name__} is printed inside its page")
+            assert isinstance(ref, str), "a value printed inside its page has no print of its own"
         else:
             self.memo[id(value)] = (value, ref)
         self.derived[name] = ref
@@ -381,8 +380,7 @@ _dumps = json.JSONEncoder(
 
 _READERS: dict[type, Callable[[Any], tuple[Any, ...]] | None] = {}
 """Each type met so far: what reads a dataclass's fields, or None for any other type."""
-
-_UNREAD: Any = object()
+_UNREAD: Any = object()  # a type not met yet
 
 
 def _reader(kind: type) -> Callable[[Any], tuple[Any, ...]] | None:
