@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from ..config import Config
 from ..errors import SitegenError
+from ..paths import page_path
 from ..text import plain_text, slugify
 from .urls import Survey, Taken, safe_path
 from .wxr import Channel, Item
@@ -120,7 +121,8 @@ def finish(plan: Plan) -> None:
         if not safe_path(old):
             plan.moved.append(f"content/{name}: no redirect from /{old}: it leaves the site")
             continue
-        holder = plan.site.taken.holder(old)
+        # Where the build will write it: the front matter's alias, read as every alias is.
+        holder = plan.site.taken.holder(page_path(old))
         stem = name.removesuffix("/index.md").removesuffix(".md")
         earlier = [
             r for r in (f"{stem}.md", f"{stem}/index.md") if plan.site.imported.get(r) == item_id
@@ -130,7 +132,7 @@ def finish(plan: Plan) -> None:
         if holder is not None:
             plan.moved.append(f"content/{name}: no redirect from /{old}: it is {holder}")
             continue
-        plan.site.taken.add(old, f"a redirect of content/{name}")
+        plan.site.taken.add(page_path(old), f"a redirect of content/{name}")
         plan.items[item_id] = dataclasses.replace(planned, aliases=(old,))
 
 
