@@ -10,16 +10,16 @@ import gc
 import logging
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__, output, stamp
 from .config import load_config
 from .errors import SitegenError
 from .libraries import versions
-from .model import Notice
+from .report import BuildReport as BuildReport  # the build's, for its callers
 from .store import Store, tree_name
-from .text import count, digest
+from .text import digest
 from .theme import load_theme
 
 log = logging.getLogger(__name__)
@@ -38,44 +38,6 @@ class BuildOptions:
     """Posts dated after this wait; defaults to SOURCE_DATE_EPOCH or the clock."""
     force: bool = False
     """Replace the contents of an --out folder that sitegen did not make."""
-
-
-@dataclass(frozen=True, slots=True)
-class BuildReport:
-    out_dir: Path
-    outputs: int
-    written: tuple[str, ...]
-    unchanged: int
-    pruned: tuple[str, ...]
-    posts: int
-    pages: int
-    parsed: int
-    """Documents parsed this build; the others came unchanged from the cache."""
-    skipped_drafts: int
-    skipped_future: int
-    seconds: float
-    warnings: tuple[Notice, ...] = field(default=())
-    cleaned_links: int = 0
-    """Outbound links that lost tracking parameters, over everything published."""
-
-    def summary(self) -> str:
-        skipped = []
-        if self.skipped_drafts:
-            skipped.append(count(self.skipped_drafts, "draft"))
-        if self.skipped_future:
-            skipped.append(count(self.skipped_future, "future post"))
-        skipped_text = f", skipped {' and '.join(skipped)}" if skipped else ""
-        cleaned = (
-            f", {count(self.cleaned_links, 'link')} cleaned of tracking parameters"
-            if self.cleaned_links
-            else ""
-        )
-        return (
-            f"{count(self.posts, 'post')}, {count(self.pages, 'page')}: "
-            f"{count(len(self.written), 'file')} written, "
-            f"{self.unchanged} unchanged, {len(self.pruned)} removed{skipped_text}{cleaned} "
-            f"in {self.seconds:.2f} s"
-        )
 
 
 def build(options: BuildOptions) -> BuildReport:
@@ -120,19 +82,8 @@ def _build(options: BuildOptions, cleanup: contextlib.ExitStack) -> BuildReport:
 
     from . import pipeline  # the stages: imported only when there is something to build
 
-    built = pipeline.run(
-        config, theme, store, out_dir, tree, inputs, now, today, options.drafts, cleanup
-    )
-    return BuildReport(
-        out_dir=out_dir,
-        outputs=built.outputs,
-        written=built.written,
-        unchanged=built.unchanged,
-        pruned=built.pruned,
-        parsed=built.parsed,
-        seconds=time.perf_counter() - started,
-        warnings=built.warnings,
-        **built.figures,
+    return pipeline.run(
+        config, theme, store, out_dir, tree, inputs, now, today, options.drafts, cleanup, started
     )
 
 

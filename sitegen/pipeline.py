@@ -14,8 +14,9 @@ import gc
 import json
 import logging
 import sys
+import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, fields, replace
+from dataclasses import fields, replace
 from pathlib import Path
 
 from . import audit, output, stamp, swap
@@ -27,33 +28,20 @@ from .errors import BuildErrors, SitegenError
 from .images import keep_cache, make_images, plan_images
 from .inputs import Prints
 from .markdown import Typography
-from .model import Document, Notice, Post
+from .model import Document, Post
 from .parallel import Background, parallel_map
 from .parse import parse_document
 from .places import gazetteer_version, lookup, read_points
 from .podcast import plan_episodes
 from .related import Relations, read_relations, relate, relation_digest
 from .render import Plan
+from .report import BuildReport
 from .store import Store
 from .text import digest
 from .theme import Theme
 from .uses import load_uses
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class Built:
-    """What a build did, for its report."""
-
-    outputs: int
-    written: tuple[str, ...]
-    unchanged: int
-    pruned: tuple[str, ...]
-    parsed: int
-    warnings: tuple[Notice, ...]
-    figures: dict[str, int]
-    """The site's counts the report shows (posts, pages, skipped drafts, ...)."""
 
 
 def run(
@@ -67,8 +55,10 @@ def run(
     today: dt.date,
     drafts: bool,
     cleanup: contextlib.ExitStack,
-) -> Built:
-    """Build the site into `out_dir`; `inputs` is the fingerprint its stamp will keep."""
+    started: float,
+) -> BuildReport:
+    """Build the site into `out_dir`; `inputs` is the fingerprint its stamp will keep, and
+    `started` the `time.perf_counter()` the build began at."""
     site_dir = config.site_dir
     # The new tree is made in the one the last build swapped out (the spare), claimed now
     # and given back if the build fails. Both trees are listed on another core while this
@@ -152,14 +142,16 @@ def run(
         f"stamp:{tree}", stamp.dumps(stamp.Stamp(inputs, span, outputs, figures, site.warnings))
     )
     store.commit()  # everything this build learnt, in one transaction, once the output is in place
-    return Built(
+    return BuildReport(
+        out_dir=out_dir,
         outputs=len(jobs),
         written=report.written,
         unchanged=report.unchanged,
         pruned=report.pruned,
         parsed=parsed,
+        seconds=time.perf_counter() - started,
         warnings=site.warnings,
-        figures=figures,
+        **figures,
     )
 
 
