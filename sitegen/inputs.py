@@ -279,7 +279,10 @@ class Prints:
         """Content key -> print of the post parsed from it."""
         self.site_dir = site_dir
         """Paths print relative to it: where the site is changes no page (config.site_dir)."""
-        self.memo: dict[int, tuple[object, str]] = {}
+        self.memo: dict[int, str] = {}
+        """id() of a value printed apart -> its print; `alive` keeps each such value, so no
+        other value can have its id while the memo holds it."""
+        self.alive: list[object] = []
         self.kept = kept or {}
         """The last build's `derived`: what it printed for values made from a post."""
         self.derived: dict[str, str] = {}
@@ -300,13 +303,18 @@ class Prints:
             ref = self._tree(value)
             assert isinstance(ref, str), "a value printed inside its page has no print of its own"
         else:
-            self.memo[id(value)] = (value, ref)
+            self._keep(value, ref)
         self.derived[name] = ref
         return value
 
     def of(self, *values: object) -> str:
         """The digest of the values, every field of each."""
         return digest(_dumps([self._tree(v) for v in values]))
+
+    def _keep(self, value: object, ref: str) -> str:
+        self.memo[id(value)] = ref
+        self.alive.append(value)
+        return ref
 
     def _tree(self, value: object) -> Any:
         """The value as JSON; a value shared by pages as its own digest, made once a build."""
@@ -315,8 +323,8 @@ class Prints:
             return value
         memo = self.memo
         found = memo.get(id(value))
-        if found is not None and found[0] is value:
-            return found[1]
+        if found is not None:
+            return found
         if kind is dt.datetime and isinstance(value, dt.datetime):  # as the codec keeps it
             zone = value.tzinfo
             return [value.isoformat(), zone.key if isinstance(zone, zoneinfo.ZoneInfo) else None]
@@ -326,42 +334,32 @@ class Prints:
         if read is not None:
             known = self.posts.get(value.key) if kind is Post else None  # type: ignore[attr-defined]
             if known:
-                memo[id(value)] = (value, f"Post {known}")
-                return f"Post {known}"
+                return self._keep(value, f"Post {known}")
             # Its kind and its fields in declared order (the code, part of every key, names them).
-            tree: list[Any] = [kind.__name__]
-            for field in read(value):  # plain fields and printed values inline: no call each
-                if type(field) in _PLAIN:
-                    tree.append(field)
-                    continue
-                found = memo.get(id(field))
-                if found is not None and found[0] is field:
-                    tree.append(found[1])
-                else:
-                    tree.append(self._tree(field))
+            tree = [kind.__name__, *self._items(read(value))]
             if kind in _ONCE:
                 return tree
-            ref = f"{kind.__name__} {digest(_dumps(tree))}"
-            memo[id(value)] = (value, ref)
-            return ref
+            return self._keep(value, f"{kind.__name__} {digest(_dumps(tree))}")
         if kind is tuple or kind is list or isinstance(value, tuple | list):
-            items = []
-            for item in value:  # type: ignore[attr-defined]
-                if type(item) in _PLAIN:
-                    items.append(item)
-                    continue
-                found = memo.get(id(item))
-                if found is not None and found[0] is item:
-                    items.append(found[1])
-                else:
-                    items.append(self._tree(item))
-            return items
+            return self._items(value)  # type: ignore[arg-type]
         if isinstance(value, dict):
             return {str(k): v if type(v) in _PLAIN else self._tree(v) for k, v in value.items()}
         if isinstance(value, PurePath):
             where = self.site_dir if value.is_absolute() else None
             return {"$path": os.path.relpath(value, where) if where else str(value)}
         return encode(value)
+
+    def _items(self, values: tuple[Any, ...] | list[Any]) -> list[Any]:
+        """Each value's tree: most are printed already (entries in a list) or plain, and are
+        looked up in one pass before any is walked."""
+        found = list(map(self.memo.get, map(id, values)))
+        if None not in found:
+            return found
+        for at, ref in enumerate(found):
+            if ref is None:
+                value = values[at]
+                found[at] = value if type(value) in _PLAIN else self._tree(value)
+        return found
 
 
 _PLAIN = frozenset((str, int, float, bool, type(None)))

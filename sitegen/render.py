@@ -141,25 +141,26 @@ class Plan:
         for post in site.pages:
             make = functools.partial(self._plain_post_page, post)
             yield self._page(output_of(post.url), "page.html", post.source, make)
-        yield from self._listings("index", "", "", site.posts, paginate=True)
+        at = self.at.__getitem__
+        yield from self._listings("index", "", "", self.at, paginate=True)
         for tag in site.tags:
-            posts = tuple(site.posts[i] for i in tag.posts)
+            entries = tuple(map(at, tag.posts))
             feed = f"tags/{tag.slug}/feed.xml" if site.config.feeds.tags else None
             url = f"tags/{tag.slug}/"
-            yield from self._listings("tag", tag.name, url, posts, paginate=True, feed_url=feed)
+            yield from self._listings("tag", tag.name, url, entries, paginate=True, feed_url=feed)
         years = tuple(y.year for y in site.years)
         calendars = site.config.charts.calendar
         months = diary_months(site.posts) if calendars else ()
         for year in site.years:
-            posts = tuple(site.posts[i] for i in year.posts)
-            days = year_days(posts, year.year) if calendars else None
+            entries = tuple(map(at, year.posts))
+            days = year_days([site.posts[i] for i in year.posts], year.year) if calendars else None
             title, url = str(year.year), f"{year.year}/"
             yield from self._listings(
-                "year", title, url, posts, years=years, calendar=days, diary_months=months
+                "year", title, url, entries, years=years, calendar=days, diary_months=months
             )
         for series in site.series:
-            posts = tuple(site.posts[i] for i in series.posts)
-            yield from self._listings("series", series.name, series.url, posts)
+            entries = tuple(map(at, series.posts))
+            yield from self._listings("series", series.name, series.url, entries)
         yield from self._places()
         if chrome.dreams_url:
             output = f"{chrome.dreams_url}index.html"
@@ -199,24 +200,24 @@ class Plan:
         kind: str,
         title: str,
         url: str,
-        posts: Sequence[Post],
+        entries: Sequence[Entry],
         paginate: bool = False,
         feed_url: str | None = None,
         **extra: Any,
     ) -> Iterator[Unkeyed]:
-        """The pages of a list of posts; `extra` holds the ListPage fields of its kind."""
-        size = self.site.config.paginate if paginate else max(len(posts), 1)
-        chunks = [tuple(posts[i : i + size]) for i in range(0, len(posts), size)] or [()]
+        """The pages of a list of entries; `extra` holds the ListPage fields of its kind."""
+        size = self.site.config.paginate if paginate else max(len(entries), 1)
+        chunks = [tuple(entries[i : i + size]) for i in range(0, len(entries), size)] or [()]
 
         def page_url(n: int) -> str:
             return url if n == 1 else f"{url}page/{n}/"
 
-        def list_page(number: int, chunk: tuple[Post, ...]) -> ListPage:
+        def list_page(number: int, chunk: tuple[Entry, ...]) -> ListPage:
             listing = Listing(
                 kind,
                 title,
                 page_url(number),
-                tuple(self.entries[p.key] for p in chunk),
+                chunk,
                 number,
                 len(chunks),
                 newer_url=page_url(number - 1) if number > 1 else None,
@@ -237,13 +238,15 @@ class Plan:
         page = PlacesPage(self.chrome, url, self.places, self.theme.data("land.txt"))
         yield self._page(f"{url}index.html", "places.html", "places", lambda: page)
         for place, row in zip(self.site.places, self.places, strict=True):
-            posts = tuple(self.site.posts[i] for i in place.posts)
-            yield from self._listings("place", place.name, row.url, posts, paginate=True, place=row)
+            entries = tuple(map(self.at.__getitem__, place.posts))
+            yield from self._listings(
+                "place", place.name, row.url, entries, paginate=True, place=row
+            )
 
     def _post_page(self, index: int) -> PostPage:
         site, chrome = self.site, self.chrome
         post = site.posts[index]
-        at = self.at
+        at = self.at.__getitem__
         return PostPage(
             chrome,
             post.url,
@@ -251,11 +254,11 @@ class Plan:
             self.shown([post]),
             self._entry(site.newer(index)),
             self._entry(site.older(index)),
-            tuple(at[i] for i in site.earlier_same_day.get(index, ())),
+            tuple(map(at, site.earlier_same_day.get(index, ()))),
             self.episodes.by_post.get(post.key),
             self.place_urls.get(post.location, "") if chrome.places_url else "",
             self._series_place(index),
-            tuple(at[i] for i in site.related.get(index, ())),
+            tuple(map(at, site.related.get(index, ()))),
         )
 
     def _plain_post_page(self, post: Post) -> PostPage:
@@ -276,7 +279,7 @@ class Plan:
         series = self.site.series_of(index)
         if series is None:
             return None
-        parts = tuple(self.entries[self.site.posts[i].key] for i in series.posts)
+        parts = tuple(map(self.at.__getitem__, series.posts))
         return SeriesPlace(series.name, series.url, series.posts.index(index) + 1, parts)
 
     def _entry(self, post: Post | None) -> Entry | None:

