@@ -100,10 +100,17 @@ def _places(
     return places
 
 
+EARLIER_SHOWN = 30
+"""At most this many entries "on this day", the nearest years first: thirty years of a
+daily diary. Without a bound each page would list one more entry for every year the
+diary runs, and the site's size would grow faster than its number of posts."""
+
+
 def _earlier_same_day(
     posts: tuple[Post, ...], days: Iterable[list[int]]
 ) -> dict[int, tuple[int, ...]]:
-    """For each post, the posts of the same calendar day in earlier years, newest first."""
+    """For each post, the posts of the same calendar day in earlier years, newest first
+    (at most `EARLIER_SHOWN`)."""
     earlier: dict[int, tuple[int, ...]] = {}
     for indexes in days:  # each newest first, so earlier years are a tail
         years = [posts[i].date.year for i in indexes]
@@ -112,7 +119,7 @@ def _earlier_same_day(
             end = start
             while end < len(indexes) and years[end] == years[start]:
                 end += 1
-            tail = tuple(indexes[end:])
+            tail = tuple(indexes[end : end + EARLIER_SHOWN])
             for i in indexes[start:end]:
                 earlier[i] = tail
             start = end

@@ -593,6 +593,34 @@ def test_on_this_day_links_entries_of_the_same_day_in_earlier_years(make_site: M
     assert "An diesem Tag" in read(site, "2016/06/26/heute/index.html")
 
 
+def test_on_this_day_shows_the_nearest_thirty_of_a_long_diary(make_site: MakeSite) -> None:
+    # 26 June in every year from 1976 to 2016, twice in 2000: each page's list is what the
+    # dates alone say, the newest first, cut at thirty (and the 27 June post has none).
+    written = [dt.datetime(year, 6, 26, 7, tzinfo=dt.UTC) for year in range(1976, 2017)]
+    written.append(dt.datetime(2000, 6, 26, 22, tzinfo=dt.UTC))
+    written.append(dt.datetime(1999, 6, 27, 7, tzinfo=dt.UTC))
+    files = {"site.toml": SITE_TOML}
+    for when in written:
+        name = f"{when:%Y-%m-%d}-{when:%H}"
+        files[f"content/posts/{name}.md"] = post(f"Um {when:%H} Uhr", when.isoformat())
+    site = make_site(files)
+    build_site(site)
+    for when in written:
+        earlier = sorted(
+            (
+                d
+                for d in written
+                if (d.month, d.day) == (when.month, when.day) and d.year < when.year
+            ),
+            reverse=True,
+        )
+        expected = [f"/{d:%Y/%m/%d/%H}/" for d in earlier[:30]]
+        page = read(site, f"{when:%Y/%m/%d/%H}/index.html")
+        nav = re.search(r'<nav class="on-this-day"[^>]*>(.*?)</nav>', page, re.S)
+        shown = re.findall(r'<a href="([^"]+)">', nav.group(1)) if nav else []
+        assert shown == expected, when
+
+
 def test_the_year_archive_shows_day_numbers(make_site: MakeSite) -> None:
     site = dream_site(make_site)
     build_site(site)
