@@ -69,8 +69,9 @@ def _forked(total: int, count: int, progress: Progress) -> list[Any]:
     indexes as it gets free.
 
     This process works too: it reads its share without copying pages a forked worker
-    copies on touching them (a tenth of a second at 10,000 posts). Its slices are small,
-    and it reads what workers sent between them, so no worker waits on a full pipe.
+    copies on touching them (a tenth of a second at 10,000 posts). Its slices take a few
+    milliseconds, and it reads what workers sent between them, so no worker waits long
+    on a full pipe.
 
     Not multiprocessing.Pool: a pool whose worker was killed (Ctrl-C, SIGTERM to the group)
     can wait forever for a lock that worker held. Here every worker has its own pipe, this
@@ -96,10 +97,16 @@ def _forked(total: int, count: int, progress: Progress) -> list[Any]:
             pipes.append(receiving)
         results: list[Any] = [None] * total
         waiting = list(pipes)
-        slice_ = max(1, chunk // 8)
-        while (start := _take(taken, slice_, total, workers)) is not None:
-            end = min(start + slice_, total)
+        size = 1  # this process's slices: as many items as take some milliseconds
+        while (start := _take(taken, size, total, workers)) is not None:
+            end = min(start + size, total)
+            began = time.perf_counter()
             results[start:end] = [func(items[i]) for i in range(start, end)]
+            took = time.perf_counter() - began
+            if took < 0.002:
+                size = min(chunk, size * 2)
+            elif took > 0.008:
+                size = max(1, size // 2)
             progress.advance(end - start)
             for begin, done in _receive(waiting, pipes, workers, timeout=0):
                 results[begin : begin + len(done)] = done

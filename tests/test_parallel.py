@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 
-from sitegen.parallel import Background
+import pytest
+
+from sitegen.parallel import Background, parallel_map
 
 
 def test_background_work_runs_in_another_process_and_comes_back() -> None:
@@ -40,3 +43,48 @@ def test_background_work_is_done_here_while_other_threads_run() -> None:
     finally:
         stop.set()
         thread.join()
+
+
+def test_parallel_map_gives_what_a_loop_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Three processes (this one and two forked) on items of every size: the answer is the
+    # loop's, in order, however the work was shared out, and no result waits on a full pipe.
+    monkeypatch.setenv("SITEGEN_WORKERS", "3")
+    here = os.getpid()
+
+    def work(n: int) -> tuple[int, bytes, bool]:
+        return n * n, b"x" * (n % 97 * 1000), os.getpid() == here
+
+    items = list(range(3000))
+    found = parallel_map(work, items, min_items=100)
+    assert [(a, b) for a, b, _ in found] == [(a, b) for a, b, _ in map(work, items)]
+    here_too = sum(1 for *_, mine in found if mine)
+    assert 0 < here_too < len(items)  # this process took part, and so did the workers
+
+
+def test_a_worker_that_dies_stops_the_map_with_a_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SITEGEN_WORKERS", "2")
+    here = os.getpid()
+
+    def work(n: int) -> int:
+        time.sleep(0.001)
+        if os.getpid() != here:
+            os._exit(9)  # killed, as the out-of-memory killer would
+        return n
+
+    with pytest.raises(RuntimeError, match="ended unexpectedly"):
+        parallel_map(work, list(range(2000)), min_items=100)
+
+
+def test_an_error_in_any_process_reaches_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SITEGEN_WORKERS", "2")
+    here = os.getpid()
+    for failing_here in (True, False):
+
+        def work(n: int, failing_here: bool = failing_here) -> int:
+            if n >= 500 and (os.getpid() == here) == failing_here:
+                raise ValueError(f"item {n}")
+            time.sleep(0.0005)
+            return n
+
+        with pytest.raises(ValueError, match="item"):
+            parallel_map(work, list(range(2000)), min_items=100)
