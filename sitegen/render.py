@@ -93,7 +93,9 @@ class Plan:
         """The entries by index into the posts."""
         self.feeds = Feeds(site, self.episodes, self.templates, self.feed_item, self.prints)
         jobs = [
-            *self._keyed([*self.pages(), *self.files()]),
+            # Files first: the sitemap's input, made from every page, is the one slow item,
+            # and one taken last would keep the others waiting for it.
+            *self._keyed([*self.files(), *self.pages()]),
             *self.feeds.jobs(),
             *copies(site, theme, inventory, self.pictures.claimed),
         ]
