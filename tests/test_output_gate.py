@@ -310,3 +310,27 @@ def test_a_tampered_spare_tree_changes_nothing_published(
     assert {k: v for k, v in after.items() if ".output.spare" not in k and "clean" not in k} == {
         k: v for k, v in before.items() if ".output.spare" not in k
     }
+
+
+def test_a_tree_made_whole_again_is_the_fresh_one(make_site: MakeSite, tmp_path: Path) -> None:
+    # No spare tree (the first edit after a first build): every output not written again is
+    # a link to the old tree's file, in folders made anew.
+    site = make_site(
+        {
+            f"content/posts/2013-06-{day}-p{day}.md": post(
+                f"P{day}", f"2013-06-{day}T06:25:00+02:00"
+            )
+            for day in range(10, 28)
+        }
+    )
+    build_site(site)
+    shutil.rmtree(site / ".output.spare", ignore_errors=True)
+    old = {p: p.stat().st_ino for p in (site / "output").rglob("*") if p.is_file()}
+    (site / "content/posts/2013-06-20-p20.md").write_text(
+        post("P20", "2013-06-20T06:25:00+02:00", body="Ein Satz mehr.")
+    )
+    report = build_site(site)
+    clean = build_site(site, out_dir=tmp_path / "clean")
+    assert snapshot(site / "output") == snapshot(clean.out_dir)
+    linked = [p for p, inode in old.items() if p.exists() and p.stat().st_ino == inode]
+    assert len(linked) == len(old) - len(report.written)  # the rest are the old files
