@@ -11,8 +11,11 @@ plus a slug) and for Pelican (Markdown metadata lines). Hugo runs in two
 configurations: "hugo" (listings show each post's summary) and "hugo-lean" (the
 same pages, but listings show only title, date and link). Every tool then does, in
 each run: a cold build (output and caches deleted, `sync`, 2 s pause, then the
-clock starts), a no-change rebuild right after it, and a one-edit rebuild (one
-sentence appended to one post's body). The table reports the median over runs.
+clock starts), a no-change rebuild right after it, a one-edit rebuild (one
+sentence appended to one post's body) and a second edit of the same kind: the
+first build after a cold one may do work once (sitegen makes its second output
+tree then), the second is what every later save of a writing session costs. The
+table reports the median over runs.
 
 Standard library only; it shells out to the tools, /usr/bin/time and sync.
 """
@@ -41,7 +44,8 @@ GNU_TIME = "/usr/bin/time"
 TOOLS = ("sitegen", "hugo", "hugo-lean", "pelican")
 # The program each configuration runs, where it is not the tool's own name.
 PROGRAM = {"hugo-lean": "hugo"}
-PHASES = ("cold", "nochange", "edit")
+PHASES = ("cold", "nochange", "edit", "edit2")
+LABELS = ("cold", "no-change", "one-edit", "second edit")
 COLD_PAUSE_S = 2.0
 # The corpus runs one post a day from 2011 on, so at 10,000 posts most lie in the future.
 # Every tool is told to publish them all, so that N posts means N pages.
@@ -614,7 +618,8 @@ def report(
         f"Times are wall-clock seconds, median of {args.runs} run(s). "
         f"**Cold**: output and all caches deleted, then `sync` and a {COLD_PAUSE_S:.0f} s pause "
         "before the clock starts (the OS file cache is not dropped). **No-change**: the same build "
-        "again at once. **One-edit**: one sentence appended to one post's body, then a build. "
+        "again at once. **One-edit**: one sentence appended to one post's body, then a build; "
+        "**second edit**: another sentence, another build (what each later save costs). "
         "**Peak MB**: largest single process (`/usr/bin/time -v` maximum resident set size); "
         "**tree MB**: sampled peak of the proportional set size summed over the whole process "
         "tree (counts worker processes). Both are the maximum over the three builds. "
@@ -624,19 +629,20 @@ def report(
     )
     out.append("")
     out.append(
-        "| size | tool | cold s | no-change s | one-edit s "
+        "| size | tool | cold s | no-change s | one-edit s | second edit s "
         "| peak MB | tree MB | cold CPU s | HTML files | notes |"
     )
-    out.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    out.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for r in rows:
         if r.status != "ok" and not r.runs["cold"]:
             status = r.status.replace("|", "\\|")
-            out.append(f"| {r.size} | {r.tool} | – | – | – | – | – | – | – | {status} |")
+            out.append(f"| {r.size} | {r.tool} | – | – | – | – | – | – | – | – | {status} |")
             continue
         notes = "; ".join(([] if r.status == "ok" else [r.status]) + r.notes).replace("|", "\\|")
         out.append(
             f"| {r.size} | {r.tool} | {fmt_s(r.med('cold'))} | {fmt_s(r.med('nochange'))} | "
-            f"{fmt_s(r.med('edit'))} | {fmt_mb(r.med_of(r.maxrss))} | {fmt_mb(r.med_of(r.tree))} | "
+            f"{fmt_s(r.med('edit'))} | {fmt_s(r.med('edit2'))} | "
+            f"{fmt_mb(r.med_of(r.maxrss))} | {fmt_mb(r.med_of(r.tree))} | "
             f"{fmt_s(r.med_of([c for c in r.cpu['cold'] if c]))} | "
             f"{r.html} | {notes} |"
         )
@@ -659,6 +665,7 @@ def report(
             ("cold", "cold"),
             ("no-change", "nochange"),
             ("one-edit", "edit"),
+            ("second edit", "edit2"),
             ("peak MB", "peak"),
             ("tree MB", "tree"),
         ):
@@ -776,10 +783,16 @@ def main() -> int:
                 time.sleep(COLD_PAUSE_S)
                 results = {}
                 marker = f"Nachtrag {run} zum Benchmark"
+                second = f"Zweiter Nachtrag {run} zum Benchmark"
                 for phase in PHASES:
                     if phase == "edit":
                         s.edit_file.write_text(
                             s.edit_original.rstrip("\n") + f" {marker}, angehängt.\n",
+                            encoding="utf-8",
+                        )
+                    if phase == "edit2":
+                        s.edit_file.write_text(
+                            s.edit_original.rstrip("\n") + f" {marker}, angehängt. {second}.\n",
                             encoding="utf-8",
                         )
                     log = s.root / f"run{run}-{phase}.log"
@@ -799,15 +812,15 @@ def main() -> int:
                     row.cpu[phase].append(results[phase].cpu)
                 row.maxrss.append(max(r.maxrss_mb for r in results.values()))
                 row.tree.append(max(r.tree_mb for r in results.values()))
-                if not edit_visible(s.out, s.expected, edit.slug, marker):
-                    note = "edit not found in output after one-edit rebuild"
+                if not edit_visible(s.out, s.expected, edit.slug, second):
+                    note = "edit not found in output after the edit rebuilds"
                     if note not in row.notes:
                         row.notes.append(note)
                 print(
                     f"  {row.tool} run {run}: "
                     + ", ".join(
                         f"{label} {results[ph].wall:.2f} s (cpu {results[ph].cpu:.2f} s)"
-                        for ph, label in zip(PHASES, ("cold", "no-change", "one-edit"), strict=True)
+                        for ph, label in zip(PHASES, LABELS, strict=True)
                     )
                     + f", peak {row.maxrss[-1]:.0f} MB, tree {row.tree[-1]:.0f} MB",
                     flush=True,
