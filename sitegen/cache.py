@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable, Iterable
 
 from .codec import decode, encode
 from .model import Document, Post
@@ -29,34 +30,72 @@ version: a long session of edits holds no more posts than the site has."""
 
 
 class ParseCache:
-    """Parsed posts by content key; `lookup` answers only for an unchanged source."""
+    """Parsed posts by content key; `lookup` answers only for an unchanged source.
 
-    def __init__(self, rows: dict[str, tuple[str, str, str, str, str]], version: str) -> None:
+    The rows may come without their bodies (`Store.posts`); `read_bodies` then fetches the
+    bodies `lookup` will decode, so a long-lived process that holds the posts decoded reads
+    only those of the files that changed.
+    """
+
+    def __init__(
+        self,
+        rows: dict[str, tuple[str, str, str]],
+        version: str,
+        bodies: Callable[[dict[str, str]], dict[str, tuple[str, str]]],
+        read: dict[str, tuple[str, str]] | None = None,
+    ) -> None:
         self.version = version
         """The setting: what parsing depends on besides the source (see `setting`)."""
         self.rows = rows
-        """Content key -> stat, source digest, JSON of the post, HTML body, print."""
+        """Content key -> stat, source digest, print."""
+        self._bodies = bodies
+        self.bodies = read or {}
+        """Content key -> JSON of the post and its HTML body: `read` with the rows, and
+        what `read_bodies` fetched."""
         self.pending: list[Entry] = []
         self.prints: dict[str, str] = {}
         """Content key -> print of every post looked up or stored (see `post_print`)."""
 
+    def read_bodies(self, documents: Iterable[Document]) -> None:
+        """Fetch the stored bodies that `lookup` will need: of posts this process does not
+        hold decoded from the same source, and of those stored again with a new stat."""
+        wanted = {}
+        for document in documents:
+            rel = document.source.rel
+            row = self.rows.get(rel)
+            if row is None or rel in self.bodies:
+                continue
+            stat, source_digest, _ = row
+            held = _DECODED.get(rel)
+            if (
+                stat != stat_key(document)
+                or held is None
+                or held[:2] != (self.version, source_digest)
+            ):
+                wanted[rel] = source_digest
+        if wanted:
+            self.bodies.update(self._bodies(wanted))
+
     def lookup(self, document: Document) -> Post | None:
         """The cached post when the file (and its bundle) is unchanged: stat first, bytes second."""
-        row = self.rows.get(document.source.rel)
+        rel = document.source.rel
+        row = self.rows.get(rel)
         if row is None:
             return None
-        stat, source_digest, data, html, known = row
+        stat, source_digest, known = row
         moved = stat != stat_key(document)
         if moved and source_digest != content_digest(document):
             return None
         # A long-lived process (`sitegen serve`) decodes each stored post once.
-        rel = document.source.rel
         found = _DECODED.get(rel)
+        body = self.bodies.get(rel)
         if found is None or found[:2] != (self.version, source_digest):
+            if body is None:
+                return None  # not read (`read_bodies`), or gone from the store since: parsed
             # The body is stored as it is, outside the JSON: decoding it is most of the cost.
             try:
-                fields = json.loads(data)
-                fields["html"] = _joined(fields["html"], html)
+                fields = json.loads(body[0])
+                fields["html"] = _joined(fields["html"], body[1])
                 post = decode(Post, fields)
             except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
                 return None  # a damaged row: parsed again
@@ -69,8 +108,10 @@ class ParseCache:
             # Bundle files are the document's, where the site is now (never stored).
             post = dataclasses.replace(post, files=document.bundle)
         if moved:  # the same bytes with a new stat (a checkout, a copy): kept with the new one
+            if body is None:
+                return None
             self.pending.append(
-                (rel, self.version, stat_key(document), source_digest, data, html, known)
+                (rel, self.version, stat_key(document), source_digest, *body, known)
             )
         self.prints[rel] = known
         return post

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import audit, output, stamp, swap
 from .assemble import assemble
-from .cache import Entry, ParseCache, forget_others, setting
+from .cache import Entry, ParseCache, decoded_posts, forget_others, setting
 from .config import Config
 from .discover import discover
 from .errors import BuildErrors, SitegenError
@@ -74,7 +74,10 @@ def run(
     )
     # Where the site is does not change what its documents parse to.
     parse_setting = setting(repr(replace(config, site_dir=Path())), repr(typography))
-    cache = ParseCache(store.posts(parse_setting), parse_setting)
+    # A process that holds posts decoded (`sitegen serve`) reads only the bodies it lacks.
+    rows, bodies = store.posts(parse_setting, bodies=not decoded_posts())
+    asked = functools.partial(store.bodies, parse_setting)
+    cache = ParseCache(rows, parse_setting, asked, bodies)
     documents, parsed = _parse_all(inventory.documents, config, typography, cache)
     present = {d.source.rel for d in inventory.documents}
     store.put_posts(cache.pending, present, parse_setting)
@@ -161,6 +164,7 @@ def _parse_all(
     """Parse every document not in the cache, on all cores; report every broken one at once."""
     parsed: dict[str, Post] = {}
     todo: list[Document] = []
+    cache.read_bodies(documents)
     with uncollected():
         for document in documents:
             post = cache.lookup(document)

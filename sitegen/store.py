@@ -32,7 +32,9 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 FILE = "cache.sqlite"
-_SCHEMA = "1"
+_SCHEMA = "2"
+_ASKED_BY_KEY = 200
+"""Up to this many posts' bodies are asked for by key; more are read with all the others."""
 _BUSY_SECONDS = 30.0
 """How long a write waits for another build (or `sitegen serve`) to finish its own."""
 _HALF_MADE_SECONDS = 3600
@@ -40,8 +42,9 @@ _OLD = ("parsed.sqlite", "stamp-*.json", "outputs-*.json", "facts-*.json", "rela
 """Cache files of earlier versions, replaced by the store (and images/index.json)."""
 _TABLES = (
     "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT)",
+    # The small columns first: a row's head is read without the pages its body fills.
     "CREATE TABLE posts (key TEXT PRIMARY KEY, setting TEXT, stat TEXT, digest TEXT,"
-    " data TEXT, html TEXT, print TEXT)",
+    " print TEXT, data TEXT, html TEXT)",
     "CREATE TABLE kept (name TEXT PRIMARY KEY, data TEXT)",
 )
 
@@ -147,14 +150,45 @@ class Store:
         self.put(name, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
         return found
 
-    def posts(self, setting: str) -> dict[str, tuple[str, str, str, str, str]]:
-        """Parsed posts made with this setting: key -> stat, digest, JSON, HTML, print."""
-        found = {}
-        sql = "SELECT key, stat, digest, data, html, print FROM posts WHERE setting = ?"
-        for key, *rest in self._rows(sql, setting):
-            if isinstance(key, str) and all(isinstance(v, str) for v in rest):
-                found[key] = cast(tuple[str, str, str, str, str], tuple(rest))
-        return found
+    def posts(
+        self, setting: str, bodies: bool
+    ) -> tuple[dict[str, tuple[str, str, str]], dict[str, tuple[str, str]]]:
+        """Parsed posts made with this setting: key -> stat, source digest, print; and, with
+        `bodies`, key -> JSON of the post and its HTML body (else `bodies` reads those
+        asked for)."""
+        heads: dict[str, tuple[str, str, str]] = {}
+        found: dict[str, tuple[str, str]] = {}
+        columns = "key, stat, digest, print, data, html" if bodies else "key, stat, digest, print"
+        for key, made, source, known, *body in self._rows(
+            f"SELECT {columns} FROM posts WHERE setting = ?", setting
+        ):
+            if not all(isinstance(v, str) for v in (key, made, source, known)):
+                continue
+            heads[cast(str, key)] = cast(tuple[str, str, str], (made, source, known))
+            if body and all(isinstance(v, str) for v in body):
+                found[cast(str, key)] = cast(tuple[str, str], tuple(body))
+        return heads, found
+
+    def bodies(self, setting: str, wanted: dict[str, str]) -> dict[str, tuple[str, str]]:
+        """The JSON and HTML of the posts `wanted` names (key -> source digest), where the
+        store still holds them made from that source."""
+        if len(wanted) > _ASKED_BY_KEY:
+            sql = "SELECT key, digest, data, html FROM posts WHERE setting = ?"
+            rows = self._rows(sql, setting)
+        else:
+            marks = ", ".join("?" * len(wanted))
+            sql = (
+                f"SELECT key, digest, data, html FROM posts WHERE setting = ? AND key IN ({marks})"
+            )
+            rows = self._rows(sql, setting, *wanted)
+        return {
+            key: (data, html)
+            for key, source, data, html in rows
+            if isinstance(key, str)
+            and wanted.get(key) == source
+            and isinstance(data, str)
+            and isinstance(html, str)
+        }
 
     def put_posts(self, rows: Iterable[PostRow], keep: Iterable[str], setting: str) -> None:
         """Store these posts once the build commits; forget every other key and setting."""
@@ -227,7 +261,9 @@ class Store:
                 db.execute("DELETE FROM meta")
             db.execute("INSERT INTO meta VALUES ('version', ?)", (self.version,))
             db.executemany(
-                "INSERT OR REPLACE INTO posts VALUES (?, ?, ?, ?, ?, ?, ?)", self.posts_later
+                "INSERT OR REPLACE INTO posts (key, setting, stat, digest, data, html, print)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                self.posts_later,
             )
             if self.posts_kept is not None and not fresh:
                 keep, setting = self.posts_kept

@@ -181,9 +181,11 @@ def test_a_body_comes_back_from_the_parse_cache_as_it_was_stored(text: str, drea
         stat = path.stat()
         document = Document(SourceFile(path, SOURCE, stat.st_size, stat.st_mtime_ns), "post")
         post = parse_document(document, load_config(site))
-        entry = ParseCache({}, "v").entry(document, post)
-        # The row as the store keeps it: stat, source digest, JSON, HTML, print.
-        again = ParseCache({entry[0]: entry[2:]}, "v")
+        entry = ParseCache({}, "v", lambda _: {}).entry(document, post)
+        # The row as the store keeps it: stat, source digest and print; JSON and HTML apart.
+        rel, _, stat, source, data, html, known = entry
+        again = ParseCache({rel: (stat, source, known)}, "v", lambda _: {rel: (data, html)})
+        again.read_bodies([document])
         found = again.lookup(document)
     # `source` names the file where it was first read (the cache's memo is per process).
     assert found is not None and replace(found, source=post.source) == post
