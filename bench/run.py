@@ -622,7 +622,7 @@ def report(
         "**second edit**: another sentence, another build (what each later save costs). "
         "**Peak MB**: largest single process (`/usr/bin/time -v` maximum resident set size); "
         "**tree MB**: sampled peak of the proportional set size summed over the whole process "
-        "tree (counts worker processes). Both are the maximum over the three builds. "
+        "tree (counts worker processes). Both are the maximum over the four builds. "
         "**Cold CPU s**: user + system seconds of the cold build (wall time well above it "
         "on one core means waiting; "
         "below it means several cores were used)."
