@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sitegen import audit, images, store, templating
+from sitegen import audit, cache, images, store, templating
 from sitegen.body import Body, Image, Link, Text
 from sitegen.codec import decode, encode
 from sitegen.errors import BuildErrors
@@ -106,6 +106,27 @@ def test_a_checkout_elsewhere_with_new_time_stamps_parses_and_encodes_nothing(
     assert variants(checkout) == made
     assert snapshot(checkout / "output") == fresh_build(site, tmp_path / "fresh")
     assert build_site(checkout).written == ()
+
+
+def test_a_long_lived_process_parses_only_what_changed_and_keeps_touched_files(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    # As `sitegen serve` builds: one process, which holds the stored posts decoded and
+    # reads back only the rows of files that changed.
+    site = diary(make_site)
+    first, second = site / "content/posts/2013-06-10-e0.md", site / "content/posts/2013-06-11-e1.md"
+    cache.forget_others(set())  # a new process: nothing decoded yet
+    build_site(site)
+    for n in range(3):
+        first.write_text(first.read_text() + f"\nNachtrag {n}.\n")
+        if n == 1:  # the same bytes with a new time stamp, as `touch` or a checkout leaves them
+            stat = second.stat()
+            os.utime(second, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+        if n == 2:
+            cache.forget_others(set())  # another process reads what the last build stored
+        assert build_site(site).parsed == 1, f"edit {n}"
+    # Last: a fresh build in this process parses every file, and lets go of what it held.
+    assert snapshot(site / "output") == fresh_build(site, tmp_path / "fresh")
 
 
 def outside(root: Path, site: Path) -> dict[str, bytes | None]:
