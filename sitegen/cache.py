@@ -32,9 +32,9 @@ version: a long session of edits holds no more posts than the site has."""
 class ParseCache:
     """Parsed posts by content key; `lookup` answers only for an unchanged source.
 
-    The rows may come without their bodies (`Store.posts`); `read_bodies` then fetches the
-    bodies `lookup` will decode, so a long-lived process that holds the posts decoded reads
-    only those of the files that changed.
+    The rows come without their bodies (`Store.posts`); `read_bodies`, called before any
+    `lookup`, fetches those that will be decoded: all in a new process, only the changed
+    files' in a long-lived one that holds the others decoded (`sitegen serve`).
     """
 
     def __init__(
@@ -42,16 +42,14 @@ class ParseCache:
         rows: dict[str, tuple[str, str, str]],
         version: str,
         bodies: Callable[[dict[str, str]], dict[str, tuple[str, str]]],
-        read: dict[str, tuple[str, str]] | None = None,
     ) -> None:
         self.version = version
         """The setting: what parsing depends on besides the source (see `setting`)."""
         self.rows = rows
         """Content key -> stat, source digest, print."""
         self._bodies = bodies
-        self.bodies = read or {}
-        """Content key -> JSON of the post and its HTML body: `read` with the rows, and
-        what `read_bodies` fetched."""
+        self.bodies: dict[str, tuple[str, str]] = {}
+        """Content key -> JSON of the post and its HTML body, as `read_bodies` fetched them."""
         self.pending: list[Entry] = []
         self.prints: dict[str, str] = {}
         """Content key -> print of every post looked up or stored (see `post_print`)."""
@@ -63,7 +61,7 @@ class ParseCache:
         for document in documents:
             rel = document.source.rel
             row = self.rows.get(rel)
-            if row is None or rel in self.bodies:
+            if row is None:
                 continue
             stat, source_digest, _ = row
             held = _DECODED.get(rel)
@@ -73,8 +71,7 @@ class ParseCache:
                 or held[:2] != (self.version, source_digest)
             ):
                 wanted[rel] = source_digest
-        if wanted:
-            self.bodies.update(self._bodies(wanted))
+        self.bodies = self._bodies(wanted) if wanted else {}
 
     def lookup(self, document: Document) -> Post | None:
         """The cached post when the file (and its bundle) is unchanged: stat first, bytes second."""

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import audit, output, stamp, swap
 from .assemble import assemble
-from .cache import Entry, ParseCache, decoded_posts, forget_others, setting
+from .cache import Entry, ParseCache, forget_others, setting
 from .config import Config
 from .discover import discover
 from .errors import BuildErrors, SitegenError
@@ -74,10 +74,8 @@ def run(
     )
     # Where the site is does not change what its documents parse to.
     parse_setting = setting(repr(replace(config, site_dir=Path())), repr(typography))
-    # A process that holds posts decoded (`sitegen serve`) reads only the bodies it lacks.
-    rows, bodies = store.posts(parse_setting, bodies=not decoded_posts())
-    asked = functools.partial(store.bodies, parse_setting)
-    cache = ParseCache(rows, parse_setting, asked, bodies)
+    bodies = functools.partial(store.bodies, parse_setting)
+    cache = ParseCache(store.posts(parse_setting), parse_setting, bodies)
     documents, parsed = _parse_all(inventory.documents, config, typography, cache)
     present = {d.source.rel for d in inventory.documents}
     store.put_posts(cache.pending, present, parse_setting)

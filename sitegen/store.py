@@ -150,24 +150,15 @@ class Store:
         self.put(name, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
         return found
 
-    def posts(
-        self, setting: str, bodies: bool
-    ) -> tuple[dict[str, tuple[str, str, str]], dict[str, tuple[str, str]]]:
-        """Parsed posts made with this setting: key -> stat, source digest, print; and, with
-        `bodies`, key -> JSON of the post and its HTML body (else `bodies` reads those
-        asked for)."""
-        heads: dict[str, tuple[str, str, str]] = {}
-        found: dict[str, tuple[str, str]] = {}
-        columns = "key, stat, digest, print, data, html" if bodies else "key, stat, digest, print"
-        for key, made, source, known, *body in self._rows(
-            f"SELECT {columns} FROM posts WHERE setting = ?", setting
-        ):
-            if not all(isinstance(v, str) for v in (key, made, source, known)):
-                continue
-            heads[cast(str, key)] = cast(tuple[str, str, str], (made, source, known))
-            if body and all(isinstance(v, str) for v in body):
-                found[cast(str, key)] = cast(tuple[str, str], tuple(body))
-        return heads, found
+    def posts(self, setting: str) -> dict[str, tuple[str, str, str]]:
+        """Parsed posts made with this setting, without their bodies (`bodies` reads those):
+        key -> stat, source digest, print."""
+        found = {}
+        sql = "SELECT key, stat, digest, print FROM posts WHERE setting = ?"
+        for key, *rest in self._rows(sql, setting):
+            if isinstance(key, str) and all(isinstance(v, str) for v in rest):
+                found[key] = cast(tuple[str, str, str], tuple(rest))
+        return found
 
     def bodies(self, setting: str, wanted: dict[str, str]) -> dict[str, tuple[str, str]]:
         """The JSON and HTML of the posts `wanted` names (key -> source digest), where the
