@@ -784,15 +784,11 @@ def main() -> int:
                 results = {}
                 marker = f"Nachtrag {run} zum Benchmark"
                 second = f"Zweiter Nachtrag {run} zum Benchmark"
+                appended = {"edit": f" {marker}, angehängt.", "edit2": f" {marker}. {second}."}
                 for phase in PHASES:
-                    if phase == "edit":
+                    if phase in appended:
                         s.edit_file.write_text(
-                            s.edit_original.rstrip("\n") + f" {marker}, angehängt.\n",
-                            encoding="utf-8",
-                        )
-                    if phase == "edit2":
-                        s.edit_file.write_text(
-                            s.edit_original.rstrip("\n") + f" {marker}, angehängt. {second}.\n",
+                            s.edit_original.rstrip("\n") + appended[phase] + "\n",
                             encoding="utf-8",
                         )
                     log = s.root / f"run{run}-{phase}.log"
