@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from dataclasses import dataclass
 from urllib.parse import unquote_to_bytes
 
@@ -23,6 +24,10 @@ DOCUMENT_TYPES = frozenset(
         "application/xml",
     }
 )
+
+# A reference with no scheme and no host of its own ("../tags/zug/", "/2013/#top"):
+# a browser resolves it to the document's own host and scheme, whatever the base.
+_SAME_HOST = re.compile(r"(?!//)[\w.~%/?#=&+-]*", re.ASCII)
 
 UNPROVEN = "?"
 """The host of a Reference that is a problem: something the audit cannot vouch for."""
@@ -141,6 +146,8 @@ class Found:
 
     def link(self, raw: str, line: int) -> None:
         """A link the reader may follow: counted by host, never a violation."""
+        if _SAME_HOST.fullmatch(raw):
+            return  # most links of a page: no host to count, nothing run
         url = resolve(raw, self.page_url)
         if url is None:
             return
