@@ -179,7 +179,8 @@ class ListPage:
     calendar: YearDays | None = None
     """A year archive's writing calendar."""
     diary_months: tuple[tuple[int, int, int], ...] = ()
-    """A year archive's picture of the whole diary: year, month, entries."""
+    """The newest year archive's picture of the whole diary: year, month, entries (the
+    others link to it)."""
     place: PlaceRow | None = None
     """A place's page: the place."""
 

@@ -152,13 +152,16 @@ class Plan:
             yield from self._listings("tag", tag.name, url, entries, paginate=True, feed_url=feed)
         years = tuple(y.year for y in site.years)
         calendars = site.config.charts.calendar
+        # The whole diary's months are drawn on the newest year's archive, which the others
+        # link to: drawn on each, the archives would grow with the square of the years.
         months = diary_months(site.posts) if calendars else ()
         for year in site.years:
             entries = tuple(map(at, year.posts))
             days = year_days([site.posts[i] for i in year.posts], year.year) if calendars else None
             title, url = str(year.year), f"{year.year}/"
+            drawn = months if year is site.years[0] else ()
             yield from self._listings(
-                "year", title, url, entries, years=years, calendar=days, diary_months=months
+                "year", title, url, entries, years=years, calendar=days, diary_months=drawn
             )
         for series in site.series:
             entries = tuple(map(at, series.posts))

@@ -128,11 +128,39 @@ def test_the_calendar_marks_every_day_written_and_every_dream(make_site: MakeSit
     table = year.xpath('//details[@class="chart-data"]//table')[0]
     counts = [int(td.text) for td in table.xpath("tbody/tr/td[1]")]
     assert counts[5] == 3 and counts[8] == 1 and sum(counts) == 4
-    # The whole diary, month by month, on each year's archive.
+    # The whole diary, month by month, on the newest year's archive; the others link there.
+    assert _marks(year, "months", "chart-point") == []
+    assert year.xpath('//p[@class="whole-diary"]/a/@href') == ["/2014/#whole-diary"]
+    newest = _tree(site, "2014/index.html")
     months = {
-        m.get("data-month"): int(m.get("data-count")) for m in _marks(year, "months", "chart-point")
+        m.get("data-month"): int(m.get("data-count"))
+        for m in _marks(newest, "months", "chart-point")
     }
     assert months == {"2013-06": 3, "2013-09": 1, "2014-01": 1}
+    assert newest.xpath('//*[@id="whole-diary"]') and not newest.xpath('//p[@class="whole-diary"]')
+
+
+def test_a_long_diary_draws_its_months_once_not_once_a_year(make_site: MakeSite) -> None:
+    # Forty years of entries, some months twice: the months picture is on one archive only,
+    # so the archives together grow with the diary, not with the square of its years.
+    written = [dt.date(1977 + n, 1 + n % 12, 1 + n % 28) for n in range(40)]
+    written += [dt.date(1990, 3, 2), dt.date(2016, 4, 30)]
+    files = {"site.toml": SITE_TOML}
+    for n, day in enumerate(written):
+        files[f"content/posts/{day}-e{n}.md"] = post(f"Eintrag {n}", day.isoformat())
+    site = make_site(files)
+    build_site(site)
+    drawn: dict[str, list[tuple[str, int]]] = {}
+    for year in sorted({d.year for d in written}):
+        page = _tree(site, f"{year}/index.html")
+        points = _marks(page, "months", "chart-point")
+        drawn[str(year)] = [(m.get("data-month"), int(m.get("data-count"))) for m in points]
+        if year != 2016:
+            assert page.xpath('//p[@class="whole-diary"]/a/@href') == ["/2016/#whole-diary"]
+    expected: dict[str, int] = {}
+    for day in written:
+        expected[f"{day:%Y-%m}"] = expected.get(f"{day:%Y-%m}", 0) + 1
+    assert {y: p for y, p in drawn.items() if p} == {"2016": sorted(expected.items())}
 
 
 def test_uses_a_bar_per_item_and_a_step_per_change_of_costs(make_site: MakeSite) -> None:
