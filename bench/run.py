@@ -751,8 +751,9 @@ def main() -> int:
         corpus = ensure_corpus(size, workdir, args.corpus_script)
         posts = read_posts(corpus)
         live = posts  # all published: see FAR_FUTURE
-        if max((p.date.year for p in posts), default=0) >= 3000:
-            raise SystemExit("the corpus runs past FAR_FUTURE (3000-01-01): raise it")
+        until = dt.datetime.fromtimestamp(int(FAR_FUTURE), dt.UTC)
+        if max((p.date.year for p in posts), default=0) >= until.year:
+            raise SystemExit(f"the corpus runs past FAR_FUTURE ({until:%Y-%m-%d}): raise it")
         published[size] = len(live)
         edit = (live or posts)[-1]  # the newest published post: the one people fix typos in
         print(f"  {len(posts)} posts, {len(live)} published; edited post: {edit.rel}")
