@@ -26,6 +26,10 @@ MAX_YAML_NODES = 20_000
 """Values a YAML front matter holds once its aliases are expanded."""
 
 
+_NULL_KEYS = ("~", "null", "Null", "NULL")
+"""How YAML writes the key None."""
+
+
 @dataclass(frozen=True, slots=True)
 class FrontMatter:
     values: dict[str, Any]
@@ -36,7 +40,9 @@ class FrontMatter:
     """Line number (1-based) in the file where the body starts."""
 
     def line_of(self, key: str) -> int:
-        pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*[=:]")
+        spellings = _NULL_KEYS if key == "~" else (key,)
+        names = "|".join(map(re.escape, spellings))
+        pattern = re.compile(rf"^\s*[\"']?(?:{names})[\"']?\s*[=:]")
         for number, line in enumerate(self.lines, start=2):
             if pattern.match(line):
                 return number
@@ -213,6 +219,8 @@ def check_keys(
     """Refuse unknown keys and values of the wrong type, naming the key."""
     allowed = _KEYS[document_kind]
     for key, value in values.items():
+        if not isinstance(key, str):  # YAML allows any value as a key: ~, 5, a date
+            fail("~" if key is None else str(key), f"front matter keys are names, not {key!r}")
         kind = allowed.get(key)
         if kind is None:
             known = ", ".join(sorted(allowed))

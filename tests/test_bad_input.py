@@ -79,6 +79,14 @@ CASES: dict[str, tuple[dict[str, str | bytes], str]] = {
         {"content/posts/a.md": post("A", DATE, tags=["t" * 300])},
         "file names end at 255",
     ),
+    "a YAML key that is no name": (
+        {"content/posts/a.md": "---\ntitle: A\ndate: 2013-06-26\n~: leer\n---\nText.\n"},
+        "content/posts/a.md:4: front matter keys are names, not None",
+    ),
+    "a YAML key that is a number": (
+        {"content/posts/a.md": "---\ntitle: A\ndate: 2013-06-26\n5: fünf\n---\nText.\n"},
+        "content/posts/a.md:4: front matter keys are names, not 5",
+    ),
     "base_url with a password": (
         {
             "site.toml": SITE_TOML.replace(
