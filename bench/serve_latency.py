@@ -19,9 +19,11 @@ the reloaded page's first paint (the browser's own clock): the watcher's event, 
 server's quiet period that gathers a burst of saves (sitegen 50 ms; Hugo batches file
 events too), the rebuild, the event to the browser, its reload and its rendering. Beside
 it: the server's own rebuild time (from its terminal line), the moment the browser began
-to reload, and when the harness saw the text (which adds Playwright's polling across the
-navigation). With several tools, a side-by-side table of the medians and of every run
-follows.
+to reload, when the harness saw the text (which adds Playwright's polling across the
+navigation), and when the server said its build was done (save to the exact build: sitegen
+shows a preview of the saved post's page first, and its build lands after, see
+sitegen/preview.py; Hugo's fast render mode does the like). With several tools, a
+side-by-side table of the medians and of every run follows.
 
 Nothing leaves the machine: the servers bind to 127.0.0.1, Hugo has no modules or
 themes to fetch (and its module proxy is off), and Chromium resolves no host name but
@@ -80,6 +82,7 @@ class Server:
     ready = re.compile(r"")  # the line that gives the address, as group 1
     first = ""  # how the line reporting the first build begins
     rebuilt = re.compile(r"")  # the line reporting a rebuild, its time as group 1
+    previewed = re.compile(r"(?!)")  # the line reporting a preview, its time as group 1
     unit = 1.0  # seconds per unit of that time
     failed = re.compile(r"")
     ready_selector = ""  # in the page: the reload script, there once the page can reload
@@ -94,7 +97,9 @@ class Server:
             text=True,
             env=env,
         )
-        self.lines: queue.Queue[str] = queue.Queue()
+        self.lines: queue.Queue[tuple[float, str]] = queue.Queue()
+        self.line_at = 0.0
+        """When the last line read was printed (seen by the reader thread), epoch seconds."""
         threading.Thread(target=self._read, daemon=True).start()
         started = time.monotonic()
         self.first_build = ""
@@ -110,30 +115,36 @@ class Server:
     def _read(self) -> None:
         assert self.process.stdout is not None
         for line in self.process.stdout:
-            self.lines.put(line.rstrip("\n"))
-        self.lines.put("")  # end of output: the server has stopped
+            self.lines.put((time.time(), line.rstrip("\n")))
+        self.lines.put((time.time(), ""))  # end of output: the server has stopped
 
     def next_line(self, deadline: float) -> str:
         if self.process.poll() is not None and self.lines.empty():
             raise SystemExit(f"{self.name} stopped (exit {self.process.returncode})")
         try:
-            return self.lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            self.line_at, line = self.lines.get(timeout=max(0.0, deadline - time.monotonic()))
         except queue.Empty:
             raise SystemExit(f"{self.name} said nothing in time") from None
+        return line
 
     def forget_output(self) -> None:
         """Drop the lines so far, so the next rebuild line read belongs to the next save."""
         while not self.lines.empty():
             self.lines.get_nowait()
 
-    def rebuild_seconds(self) -> float:
-        """The build time of the next rebuild the server reports."""
+    def rebuild_seconds(self) -> tuple[float, float, float | None]:
+        """The next rebuild the server reports: its time, when it was reported (epoch
+        seconds), and the time of the preview reported before it (None for none)."""
         deadline = time.monotonic() + WAIT_S
+        preview = None
         while True:
             line = self.next_line(deadline).strip()
+            shown = self.previewed.search(line)
+            if shown:
+                preview = float(shown.group(1)) * self.unit
             found = self.rebuilt.search(line)
             if found:
-                return float(found.group(1)) * self.unit
+                return float(found.group(1)) * self.unit, self.line_at, preview
             if self.failed.search(line):
                 raise SystemExit(f"{self.name}: the rebuild failed: {line}")
 
@@ -151,6 +162,7 @@ class SitegenServer(Server):
     ready = re.compile(r"^serving (http://\S+)")
     first = "built: "
     rebuilt = re.compile(r"^rebuilt: .* in ([0-9.]+) s$")
+    previewed = re.compile(r"^preview: .* in ([0-9.]+) s$")
     failed = re.compile(r"failed")
     ready_selector = "script[data-since]"
 
@@ -226,6 +238,8 @@ def measure(tool: str, posts: int, runs: int, workdir: Path, corpus_script: Path
     builds: list[float] = []
     reloads: list[float] = []
     seen: list[float] = []
+    exact: list[float] = []
+    previews: list[float] = []
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
@@ -257,7 +271,11 @@ def measure(tool: str, posts: int, runs: int, workdir: Path, corpus_script: Path
                 began, painted = page.evaluate(PAINTED)
                 reloads.append(began / 1000 - wall)
                 latencies.append(painted / 1000 - wall)
-                builds.append(server.rebuild_seconds())
+                build, built_at, preview = server.rebuild_seconds()
+                builds.append(build)
+                exact.append(built_at - wall)
+                if preview is not None:
+                    previews.append(preview)
                 page.wait_for_timeout(700)  # let the machine settle between saves
             browser.close()
     finally:
@@ -275,6 +293,9 @@ def measure(tool: str, posts: int, runs: int, workdir: Path, corpus_script: Path
         "build_median_ms": statistics.median(builds) * 1000,
         "reload_start_median_ms": statistics.median(reloads) * 1000,
         "seen_median_ms": statistics.median(seen) * 1000,
+        "exact_median_ms": statistics.median(exact) * 1000,
+        "previews": len(previews),
+        "preview_median_ms": statistics.median(previews) * 1000 if previews else None,
         "first_build": server.first_build,
     }
 
@@ -287,7 +308,13 @@ def print_one(result: dict[str, Any]) -> None:
         f"  save to the new page painted: median {result['median_ms']:.0f} ms "
         f"(min {result['min_ms']:.0f}, max {result['max_ms']:.0f})"
     )
-    print(f"  of which the rebuild (server's figure): median {result['build_median_ms']:.0f} ms")
+    if result["previews"]:
+        print(
+            f"  previews shown: {result['previews']} of {result['runs']} saves, made in "
+            f"median {result['preview_median_ms']:.1f} ms (server's figure)"
+        )
+    print(f"  the rebuild (server's figure): median {result['build_median_ms']:.0f} ms")
+    print(f"  save to the exact build reported done: median {result['exact_median_ms']:.0f} ms")
     print(
         f"  save to the browser starting its reload: median "
         f"{result['reload_start_median_ms']:.0f} ms (the rest is the browser's reload)"
@@ -307,6 +334,7 @@ def print_side_by_side(results: list[dict[str, Any]]) -> None:
         ("rebuild (server's figure), median ms", "build_median_ms"),
         ("save to reload start, median ms", "reload_start_median_ms"),
         ("save to text seen by the harness, median ms", "seen_median_ms"),
+        ("save to the exact build done, median ms", "exact_median_ms"),
     ]
     print(f"\nSide by side, {results[0]['posts']} posts:\n")
     print("| | " + " | ".join(r["name"] for r in results) + " |")

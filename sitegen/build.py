@@ -10,8 +10,10 @@ import gc
 import logging
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__, output, stamp
 from .config import load_config
@@ -21,6 +23,9 @@ from .report import BuildReport as BuildReport  # the build's, for its callers
 from .store import Store, tree_name
 from .text import digest
 from .theme import load_theme
+
+if TYPE_CHECKING:  # the stages are imported only when there is something to build
+    from .preview import Preview
 
 log = logging.getLogger(__name__)
 
@@ -38,18 +43,27 @@ class BuildOptions:
     """Posts dated after this wait; defaults to SOURCE_DATE_EPOCH or the clock."""
     force: bool = False
     """Replace the contents of an --out folder that sitegen did not make."""
+    replan: bool = False
+    """Run every stage even when nothing changed since the last build (the dev server
+    does, once, to hold a plan that previews saves)."""
 
 
-def build(options: BuildOptions) -> BuildReport:
-    """Build the site; on any error raise before touching the output folder."""
+def build(options: BuildOptions, keep: Callable[[Preview], None] | None = None) -> BuildReport:
+    """Build the site; on any error raise before touching the output folder.
+
+    `keep`, if given, is handed what previews the next save (`preview.Preview`) when the
+    stages ran; a build that stops at once because nothing changed does not call it.
+    """
     try:
         with contextlib.ExitStack() as cleanup:
-            return _build(options, cleanup)
+            return _build(options, cleanup, keep)
     finally:
         gc.unfreeze()  # see `pipeline.uncollected`: what it set aside is the collector's again
 
 
-def _build(options: BuildOptions, cleanup: contextlib.ExitStack) -> BuildReport:
+def _build(
+    options: BuildOptions, cleanup: contextlib.ExitStack, keep: Callable[[Preview], None] | None
+) -> BuildReport:
     started = time.perf_counter()
     site_dir = options.site_dir.resolve()
     config = load_config(site_dir, options.base_url)
@@ -66,7 +80,7 @@ def _build(options: BuildOptions, cleanup: contextlib.ExitStack) -> BuildReport:
         config, (config.content_dir, *theme.folders), tree, str(options.drafts)
     )
     last = stamp.load(store.get(f"stamp:{tree}"))
-    if last is not None and last.still_fresh(inputs, now, today, out_dir):
+    if not options.replan and last is not None and last.still_fresh(inputs, now, today, out_dir):
         store.close()
         return BuildReport(
             out_dir=out_dir,
@@ -83,7 +97,18 @@ def _build(options: BuildOptions, cleanup: contextlib.ExitStack) -> BuildReport:
     from . import pipeline  # the stages: imported only when there is something to build
 
     return pipeline.run(
-        config, theme, store, out_dir, tree, inputs, now, today, options.drafts, cleanup, started
+        config,
+        theme,
+        store,
+        out_dir,
+        tree,
+        inputs,
+        now,
+        today,
+        options.drafts,
+        cleanup,
+        started,
+        keep,
     )
 
 

@@ -33,6 +33,7 @@ from .parallel import Background, parallel_map
 from .parse import parse_document
 from .places import gazetteer_version, lookup, read_points
 from .podcast import plan_episodes
+from .preview import Preview
 from .related import Relations, read_relations, relate, relation_digest
 from .render import Plan
 from .report import BuildReport
@@ -56,9 +57,11 @@ def run(
     drafts: bool,
     cleanup: contextlib.ExitStack,
     started: float,
+    keep: Callable[[Preview], None] | None = None,
 ) -> BuildReport:
     """Build the site into `out_dir`; `inputs` is the fingerprint its stamp will keep, and
-    `started` the `time.perf_counter()` the build began at."""
+    `started` the `time.perf_counter()` the build began at. `keep` is given what previews
+    the next save, once this build is in place (the dev server's)."""
     site_dir = config.site_dir
     # The new tree is made in the one the last build swapped out (the spare), claimed now
     # and given back if the build fails. Both trees are listed on another core while this
@@ -143,6 +146,8 @@ def run(
         f"stamp:{tree}", stamp.dumps(stamp.Stamp(inputs, span, outputs, figures, site.warnings))
     )
     store.commit()  # everything this build learnt, in one transaction, once the output is in place
+    if keep is not None:
+        keep(Preview(config, typography, planned, inventory.documents, out_dir))
     return BuildReport(
         out_dir=out_dir,
         outputs=len(jobs),

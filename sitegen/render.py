@@ -141,7 +141,7 @@ class Plan:
             make = functools.partial(self._post_page, index)
             yield self._page(output_of(post.url), "post.html", post.source, make)
         for post in site.pages:
-            make = functools.partial(self._plain_post_page, post)
+            make = functools.partial(self.plain_post_page, post)
             yield self._page(output_of(post.url), "page.html", post.source, make)
         at = self.at.__getitem__
         yield from self._listings("index", "", "", self.at, paginate=True)
@@ -249,8 +249,12 @@ class Plan:
             )
 
     def _post_page(self, index: int) -> PostPage:
+        return self.post_page(index, self.site.posts[index])
+
+    def post_page(self, index: int, post: Post) -> PostPage:
+        """The page of the post at `index` of the site's posts, showing `post` (that one,
+        or the dev server's newer parse of its file: see `preview`)."""
         site, chrome = self.site, self.chrome
-        post = site.posts[index]
         at = self.at.__getitem__
         return PostPage(
             chrome,
@@ -266,7 +270,7 @@ class Plan:
             tuple(map(at, site.related.get(index, ()))),
         )
 
-    def _plain_post_page(self, post: Post) -> PostPage:
+    def plain_post_page(self, post: Post) -> PostPage:
         return PostPage(self.chrome, post.url, post, self.shown([post]))
 
     def _dreams_page(self) -> DreamsPage:

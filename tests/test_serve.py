@@ -7,6 +7,7 @@ import json
 import os
 import queue
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -19,15 +20,19 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from sitegen import cache
+from sitegen.build import BuildOptions, build
 from sitegen.config import load_config
 from sitegen.discover import discover
+from sitegen.preview import Preview
 from sitegen.serve import DevServer, ServeOptions
 
 from .browser import chromium
-from .conftest import SITE_TOML, MakeSite, only_data_blocks, post
+from .conftest import SITE_TOML, MakeSite, build_site, only_data_blocks, post
 
 WAIT_S = 20.0
 """Longest wait for anything the server does; the machine may be busy."""
@@ -132,6 +137,22 @@ class Events:
             if got == name:
                 return data
         raise AssertionError(f"no {name!r} event within {timeout} s")
+
+    def saved(self, timeout: float = WAIT_S) -> dict[str, Any]:
+        """The next build's news, its `changed` joined with those of the previews shown
+        while it ran: what a page open at the save hears of it."""
+        deadline = time.monotonic() + timeout
+        changed: set[str] = set()
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                got, data = self.queue.get(timeout=left)
+            except queue.Empty:
+                break
+            if got in ("preview", "build"):
+                changed.update(data["changed"])
+            if got == "build":
+                return {**data, "changed": sorted(changed)}
+        raise AssertionError(f"no build within {timeout} s")
 
     def during(self, seconds: float) -> list[str]:
         """Names of the events that come in the next `seconds`."""
@@ -298,7 +319,7 @@ def test_a_save_rebuilds_and_names_the_changed_outputs(
     stream = events(server)
     edit(site, FIRST, "Kleister", "Leim")
     stream.next("building")
-    news = stream.next("build")
+    news = stream.saved()
     assert news["error"] is None
     assert "2024/05/01/erster/index.html" in news["changed"]
     assert "2024/05/03/dritter/index.html" not in news["changed"]  # not a neighbour
@@ -312,7 +333,7 @@ def test_polling_sees_saves_where_no_change_events_come(
     server = serve(site, poll=True)
     stream = events(server)
     edit(site, FIRST, "Kleister", "Leim")
-    assert "2024/05/01/erster/index.html" in stream.next("build")["changed"]
+    assert "2024/05/01/erster/index.html" in stream.saved()["changed"]
     (site / "content/posts/.2024-05-01-erster.md.swp").write_text("halb")
     assert stream.during(1.5) == []
     assert "Am Anfang war der Leim." in text(server, FIRST_URL)
@@ -576,6 +597,187 @@ def _png() -> bytes:
     return buffer.getvalue()
 
 
+# ---------------------------------------------------------------- previews of a save
+
+
+def fresh_output(site: Path, where: Path) -> Path:
+    """The output of `sitegen build` run on a copy of the site's sources in a new folder,
+    with no cache: what every served page must end up as."""
+    copy = where / "kopie"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns(".sitegen-cache", "output"))
+    build_site(copy)
+    return copy / "output"
+
+
+def files_in(out: Path) -> dict[str, bytes]:
+    """Every output file's bytes, sitegen's hidden marker aside."""
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in out.rglob("*")
+        if p.is_file() and not p.relative_to(out).parts[0].startswith(".")
+    }
+
+
+def planned(site: Path) -> Preview:
+    """What a build of the site keeps to preview the next save, as the server holds it."""
+    kept: list[Preview] = []
+    build(BuildOptions(site, site / "output"), keep=kept.append)
+    assert len(kept) == 1
+    return kept[0]
+
+
+def rich_first_post(make_site: MakeSite) -> Path:
+    """Three posts; the first in a series, tagged and placed, so its page shows much of the
+    site besides its own text (neighbours, series, related entries, place)."""
+    return three_posts(
+        make_site,
+        **{
+            FIRST: post(
+                "Erster",
+                "2024-05-01T07:00:00+02:00",
+                "Am Anfang war der Kleister.",
+                tags=["Basteln", "Papier"],
+                series="Werkstatt",
+                location="Berlin",
+            ),
+            SECOND: post(
+                "Zweiter",
+                "2024-05-02T07:00:00+02:00",
+                "Dann kam das Papier.",
+                tags=["Papier"],
+                series="Werkstatt",
+            ),
+        },
+    )
+
+
+BODY_PARTS = st.sampled_from(
+    [
+        "Kleister",
+        "Straße",
+        "Öl und Übermut",
+        "*betont*",
+        "**fett**",
+        "`code`",
+        "„Anführung“",
+        "[Zweiter](2024-05-02-zweiter.md)",
+        "[Dritter](2024-05-03-dritter.md#oben)",
+        "https://example.org/weiter",
+        "Fußnote[^1]",
+        "\n\n[^1]: Eine Anmerkung.\n\n",
+        "\n\n> Zitat\n\n",
+        "\n\n- Punkt\n- Punkt\n\n",
+        "\n\n## Zwischentitel\n\n",
+        "\n\n---\n\n",
+        "\n\n",
+        "\n",
+    ]
+)
+
+
+def test_the_preview_of_a_saved_body_is_the_page_a_build_from_scratch_makes(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    site = rich_first_post(make_site)
+    preview = planned(site)  # each example is the first save after that build
+    path = site / FIRST
+    front = path.read_text(encoding="utf-8").partition("+++\n\n")[0] + "+++\n\n"
+
+    @settings(max_examples=20, deadline=None, derandomize=True, database=None)
+    @given(body=st.lists(BODY_PARTS, min_size=1, max_size=25).map(" ".join))
+    def save(body: str) -> None:
+        path.write_text(front + body + "\n", encoding="utf-8")
+        pages = preview.pages([str(path)])
+        assert [p.output for p in pages] == ["2024/05/01/erster/index.html"]
+        exact = fresh_output(site, tmp_path) / pages[0].output
+        assert pages[0].data == exact.read_bytes()
+
+    save()
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("07:00:00", "09:30:00"),  # another time: the post may move among its neighbours
+        ("+++\n\n", "draft = true\n+++\n\n"),  # no longer published
+        ('title = "Erster"', 'title = "Erster'),  # broken front matter: the build says where
+        ("Kleister.", "Kleister, siehe [hier](2024-06-01-fehlt.md)."),  # no such document
+        ("Kleister.", "Kleister.\n\n![Foto](foto.jpg)"),  # a picture the last build did not make
+        ("Kleister.", 'Kleister.\n\n<iframe src="https://www.youtube.com/embed/x"></iframe>'),
+    ],
+    ids=["time", "draft", "front-matter", "missing-link", "new-picture", "foreign-host"],
+)
+def test_a_save_a_preview_cannot_show_as_built_waits_for_the_build(
+    make_site: MakeSite, tmp_path: Path, old: str, new: str
+) -> None:
+    site = rich_first_post(make_site)
+    (site / "content/posts/foto.jpg").write_bytes(_png())
+    preview = planned(site)
+    edit(site, FIRST, old, new)
+    assert preview.pages([str(site / FIRST)]) == []
+    # A file the last build did not know, beside a known one, is the build's to judge.
+    new_post = site / "content/posts/2024-05-09-neu.md"
+    new_post.write_text(post("Neu", "2024-05-09T07:00:00+02:00"))
+    edit(site, FIRST, new, old)
+    assert preview.pages([str(site / FIRST), str(new_post)]) == []
+    assert len(preview.pages([str(site / FIRST)])) == 1
+
+
+def test_a_save_is_previewed_at_once_then_built_and_every_page_ends_as_built_from_scratch(
+    make_site: MakeSite, serve: Any, events: Any, tmp_path: Path
+) -> None:
+    site = rich_first_post(make_site)
+    server = serve(site)
+    stream = events(server)
+    edit(site, FIRST, "Kleister", "Leim")
+    shown = stream.next("preview")
+    assert shown["changed"] == ["2024/05/01/erster/index.html"]
+    assert shown["error"] is None
+    built = stream.next("build")
+    assert built["error"] is None
+    # The built page is the previewed one: a browser showing the preview is not told again.
+    assert "2024/05/01/erster/index.html" not in built["changed"]
+    assert "page/2/index.html" in built["changed"]  # its listing, updated by the build
+    assert "Am Anfang war der Leim." in text(server, FIRST_URL)
+    exact = fresh_output(site, tmp_path)
+    assert files_in(server.out_dir) == files_in(exact)
+
+
+def test_a_preview_waits_for_the_save_to_end_but_not_for_the_quiet_period(
+    make_site: MakeSite, serve: Any, events: Any
+) -> None:
+    site = three_posts(make_site)
+    server = serve(site, quiet=4.0)  # no build starts within 4 s of a change
+    stream = events(server)
+    saved = (site / FIRST).read_text(encoding="utf-8").replace("Kleister", "Leim")
+    half = saved.index("Leim") + 2  # "… war der Le": a whole post, but not the one saved
+    with (site / FIRST).open("w", encoding="utf-8") as f:  # an editor writing in two parts
+        f.write(saved[:half])
+        f.flush()
+        assert stream.during(1.0) == ["building"]  # half written: nothing is shown
+        f.write(saved[half:])
+    # Closed: the save is done, and previewed while the build still waits.
+    assert stream.next("preview", timeout=3.0)["changed"] == ["2024/05/01/erster/index.html"]
+    assert server.builds == 1
+    assert "Am Anfang war der Leim." in text(server, FIRST_URL)
+    assert stream.next("build")["error"] is None
+    assert server.builds == 2
+
+
+def test_the_first_save_after_a_restart_is_previewed_too(
+    make_site: MakeSite, serve: Any, events: Any
+) -> None:
+    site = three_posts(make_site)
+    serve(site).stop()
+    server = serve(site)  # its first build finds nothing changed since the last server's
+    stream = events(server)
+    edit(site, FIRST, "Kleister", "Leim")
+    assert stream.next("preview")["changed"] == ["2024/05/01/erster/index.html"]
+    assert stream.next("build")["error"] is None
+    assert "Am Anfang war der Leim." in text(server, FIRST_URL)
+
+
 # ---------------------------------------------------------------- in a real browser
 
 
@@ -621,6 +823,24 @@ def test_browser_shows_an_edit_without_being_touched(
     other.page.wait_for_timeout(500)
     assert not other.reloaded()  # its own page did not change
     assert not [m for m in tab.console + other.console if "Content Security Policy" in m]
+
+
+def test_browser_shows_a_save_once_and_pages_it_changed_once_built(
+    make_site: MakeSite, serve: Any, browser: Any, events: Any
+) -> None:
+    site = rich_first_post(make_site)
+    server = serve(site)
+    stream = events(server)
+    tab = Tab(browser, server.url.rstrip("/") + FIRST_URL)
+    listing = Tab(browser, server.url.rstrip("/") + "/page/2/")
+    edit(site, FIRST, "Kleister", "Leim")
+    tab.page.get_by_text("Am Anfang war der Leim.").wait_for()
+    tab.page.evaluate("window.sitegenTestMark = true")  # the preview's document
+    assert stream.saved()["error"] is None
+    listing.page.get_by_text("Am Anfang war der Leim.").wait_for()  # reloaded by the build
+    tab.page.wait_for_timeout(500)
+    assert not tab.reloaded()  # the built page is the preview: no second reload
+    assert not [m for m in tab.console + listing.console if "Content Security Policy" in m]
 
 
 def test_browser_shows_a_broken_build_over_the_page_until_it_is_fixed(

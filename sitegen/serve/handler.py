@@ -149,10 +149,12 @@ class _Handler(BaseHTTPRequestHandler):
         except UnicodeDecodeError:
             self._send(Reply(HTTPStatus.BAD_REQUEST, b"bad request\n"), head)
             return
-        with self.site.state.reading() as generation:
-            reply = _lookup(self.site.out_dir, self.site.base_path, path)
+        with self.site.state.reading() as reading:
+            reply = _lookup(self.site.out_dir, self.site.base_path, path, reading.previewed)
+            if reply.output in reading.previewed:
+                self.site.state.read_preview()
         if reply.content_type.startswith("text/html"):
-            reply = _with_live_script(reply, self.site, generation)
+            reply = _with_live_script(reply, self.site, reading.generation)
         elif reply.status == HTTPStatus.OK and self.headers.get("Range"):
             reply = _part(reply, self.headers["Range"])
         self._send(reply, head)
@@ -174,7 +176,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(reply.body)
 
     def _events(self, query: str) -> None:
-        """A Server-Sent Events stream: a `build` event after each build, `building` before."""
+        """A Server-Sent Events stream: a `build` event after each build, `building` before,
+        and `preview` when a preview is shown while a build runs."""
         state = self.site.state
         since = self.headers.get("Last-Event-ID") or parse_qs(query).get("since", [""])[0]
         token, _, number = since.partition(":")
@@ -199,7 +202,7 @@ class _Handler(BaseHTTPRequestHandler):
                     self.wfile.write(b"event: building\ndata: {}\n\n")
                 if generation != seen:
                     news = state.news(state.token, seen)
-                    self._event("build", news)
+                    self._event("preview" if news.preview else "build", news)
                     seen = news.generation
                 if (generation, closings) == marks:
                     self.wfile.write(b": still here\n\n")
@@ -233,13 +236,18 @@ def output_for(base_path: str, path: str) -> str | None:
     return rel + "index.html" if rel == "" or rel.endswith("/") else rel
 
 
-def _lookup(out_dir: Path, base_path: str, path: str) -> Reply:
-    """Read the file an address asks for (inside the output folder only), or the 404 page."""
+def _lookup(
+    out_dir: Path, base_path: str, path: str, previewed: dict[str, bytes] | None = None
+) -> Reply:
+    """Read the file an address asks for (inside the output folder only), or the 404 page;
+    a previewed page is answered from memory."""
     rel = output_for(base_path, path)
     if rel is None:
         if path in ("/", base_path.rstrip("/")):
             return Reply(HTTPStatus.FOUND, location=base_path)
         return _not_found(out_dir, "")
+    if previewed and rel in previewed:
+        return Reply(HTTPStatus.OK, previewed[rel], content_type(rel), output=rel, wanted=rel)
     root = os.path.realpath(out_dir)
     file = os.path.realpath(os.path.join(root, rel))
     if not file.startswith(root + os.sep):

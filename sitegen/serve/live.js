@@ -1,7 +1,8 @@
 // Live reload for `sitegen serve`. The server adds this script to pages as it sends
 // them, with a nonce the page's Content-Security-Policy allows; built pages never hold it.
 //
-// After every build the server names the output files that changed. This page reloads
+// After every build (and every preview of a saved post) the server names the output
+// files that changed. This page reloads
 // only when its own file did (or the file its address asks for appeared or went away),
 // swaps a changed stylesheet in place, and shows a failed build's message over the last
 // good page until a build succeeds.
@@ -15,7 +16,10 @@
 
   const since = encodeURIComponent(script.dataset.since || "");
   const events = new EventSource(`/__sitegen/events?since=${since}`);
-  events.addEventListener("build", (event) => update(JSON.parse(event.data)));
+  // A preview (the saved post's page, made at once) and the finished build are told alike.
+  for (const name of ["build", "preview"]) {
+    events.addEventListener(name, (event) => update(JSON.parse(event.data)));
+  }
 
   function update(news) {
     if (news.reload || news.changed.some((file) => own.has(file))) {

@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 from watchdog.events import (
     DirCreatedEvent,
     DirDeletedEvent,
     DirMovedEvent,
+    FileClosedEvent,
     FileCreatedEvent,
     FileDeletedEvent,
     FileModifiedEvent,
@@ -23,6 +23,8 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
+from .state import LiveState
+
 log = logging.getLogger(__name__)
 
 SOURCES = ("content", "themes")
@@ -30,8 +32,10 @@ SOURCES = ("content", "themes")
 SITE_FILE = "site.toml"
 
 # Only events that change a file's bytes or names: opening and closing (the build
-# reads every source) and attribute changes must not start another build.
+# reads every source) and attribute changes must not start another build. A file closed
+# after writing starts none either: it tells that a save is done (see `LiveState.saved`).
 _EVENTS: list[type[FileSystemEvent]] = [
+    FileClosedEvent,
     FileCreatedEvent,
     FileDeletedEvent,
     FileModifiedEvent,
@@ -77,11 +81,12 @@ def is_source(site_dir: Path, path: str) -> bool:
 
 
 class Watcher:
-    """Calls `on_change` for every change to a source; runs in watchdog's threads."""
+    """Tells `state` of every change to a source, with the changed files' paths (none when
+    a folder changed: anything below it may have); runs in watchdog's threads."""
 
-    def __init__(self, site_dir: Path, on_change: Callable[[], None], poll: bool) -> None:
+    def __init__(self, site_dir: Path, state: LiveState, poll: bool) -> None:
         self.site_dir = site_dir
-        self.on_change = on_change
+        self.state = state
         # Polling, for file systems that send no events (WSL, Docker volumes, network shares).
         self.observer: BaseObserver = PollingObserver(timeout=0.5) if poll else Observer()
         self.handler = _Handler(self)
@@ -115,12 +120,20 @@ class Watcher:
         relevant = [p for p in paths if is_source(self.site_dir, p)]
         if not relevant:
             return
+        if isinstance(event, FileClosedEvent):
+            self.state.saved(relevant[0])
+            return
         log.debug("changed: %s", ", ".join(relevant))
         for path in relevant:
             if event.is_directory and os.path.dirname(path) == str(self.site_dir):
                 # content/ or themes/ appeared (a checkout, a restore): watch it from now on.
                 self.watch_folder(os.path.basename(path))
-        self.on_change()
+        if event.is_directory:
+            self.state.changed(None)
+        elif isinstance(event, FileMovedEvent | FileDeletedEvent):
+            self.state.changed(relevant, saved=relevant)  # in place, or gone
+        else:
+            self.state.changed(relevant)
 
 
 class _Handler(FileSystemEventHandler):
