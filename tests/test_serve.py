@@ -30,6 +30,7 @@ from sitegen.config import load_config
 from sitegen.discover import discover
 from sitegen.preview import Preview
 from sitegen.serve import DevServer, ServeOptions
+from sitegen.serve.state import LiveState
 
 from .browser import chromium
 from .conftest import SITE_TOML, MakeSite, build_site, only_data_blocks, post
@@ -763,6 +764,22 @@ def test_a_preview_waits_for_the_save_to_end_but_not_for_the_quiet_period(
     assert "Am Anfang war der Leim." in text(server, FIRST_URL)
     assert stream.next("build")["error"] is None
     assert server.builds == 2
+
+
+def test_the_build_waits_for_a_browser_to_load_a_preview_only_if_a_page_shows_it() -> None:
+    state = LiveState()
+    state.changed(["/site/content/posts/a.md"], saved=["/site/content/posts/a.md"])
+    assert state.next_build(quiet=60.0, early=True)  # saved: no quiet period to wait out
+    state.take_changes()
+    assert state.show_preview({"a/index.html": b"<p>neu</p>"})
+    started = time.monotonic()
+    with state.showing("b/index.html"):
+        state.preview_read(quiet=0.05, limit=30.0)  # no open page shows a/index.html
+    assert time.monotonic() - started < 10.0
+    with state.showing("a/index.html"):
+        started = time.monotonic()
+        state.preview_read(quiet=0.05, limit=0.3)  # one does, and never asks for it
+        assert time.monotonic() - started >= 0.3
 
 
 def test_the_first_save_after_a_restart_is_previewed_too(

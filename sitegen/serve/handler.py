@@ -179,7 +179,12 @@ class _Handler(BaseHTTPRequestHandler):
         """A Server-Sent Events stream: a `build` event after each build, `building` before,
         and `preview` when a preview is shown while a build runs."""
         state = self.site.state
-        since = self.headers.get("Last-Event-ID") or parse_qs(query).get("since", [""])[0]
+        asked = parse_qs(query)
+        since = self.headers.get("Last-Event-ID") or asked.get("since", [""])[0]
+        with state.showing(asked.get("page", [""])[0]):
+            self._stream(state, since)
+
+    def _stream(self, state: LiveState, since: str) -> None:
         token, _, number = since.partition(":")
         marks = state.marks
         if number.isdigit():

@@ -15,7 +15,9 @@
   let overlay = null;
 
   const since = encodeURIComponent(script.dataset.since || "");
-  const events = new EventSource(`/__sitegen/events?since=${since}`);
+  // The file shown: a build lets the browser load a preview of it first (see the server).
+  const page = encodeURIComponent(script.dataset.output || "");
+  const events = new EventSource(`/__sitegen/events?since=${since}&page=${page}`);
   // A preview (the saved post's page, made at once) and the finished build are told alike.
   for (const name of ["build", "preview"]) {
     events.addEventListener(name, (event) => update(JSON.parse(event.data)));

@@ -17,7 +17,7 @@ from __future__ import annotations
 import secrets
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -88,6 +88,8 @@ class LiveState:
         """When a request last finished reading (monotonic seconds)."""
         self._preview_read = False
         """A previewed page has been asked for since the preview was shown."""
+        self._shown: Counter[str] = Counter()
+        """Output files the open pages show (one for each event stream)."""
         self.stopping = False
 
     # The watcher's side --------------------------------------------------
@@ -177,9 +179,12 @@ class LiveState:
     def preview_read(self, quiet: float, limit: float) -> None:
         """Wait until a browser has read the preview and what its page asks for (no request
         for `quiet` seconds since), at most `limit` seconds: a build started at once would
-        share the interpreter with those requests and slow the browser's reload."""
+        share the interpreter with those requests and slow the browser's reload. No wait
+        when no open page shows a previewed file."""
         end = time.monotonic() + limit
         with self._cond:
+            if not any(self._shown[output] for output in self._previewed):
+                return
             while not self.stopping and self._previewed and not self._pending:
                 now = time.monotonic()
                 if now >= end:
@@ -233,6 +238,19 @@ class LiveState:
                 self._last_read = time.monotonic()
                 if not self._readers:
                     self._cond.notify_all()
+
+    @contextmanager
+    def showing(self, output: str) -> Iterator[None]:
+        """An open page showing `output` listens for news meanwhile."""
+        with self._cond:
+            self._shown[output] += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._shown[output] -= 1
+                if not self._shown[output]:
+                    del self._shown[output]
 
     def read_preview(self) -> None:
         """A request was answered with a previewed page (see `preview_read`)."""
