@@ -24,6 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+import sitegen.serve
 from sitegen import cache
 from sitegen.build import BuildOptions, build
 from sitegen.config import load_config
@@ -780,6 +781,26 @@ def test_the_build_waits_for_a_browser_to_load_a_preview_only_if_a_page_shows_it
         started = time.monotonic()
         state.preview_read(quiet=0.05, limit=0.3)  # one does, and never asks for it
         assert time.monotonic() - started >= 0.3
+
+
+def test_the_first_build_may_use_every_core(
+    make_site: MakeSite, serve: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Workers are forked only while no other thread runs (they would inherit its locks),
+    # so a thread started before the first build makes it run on one core: twice as long
+    # at 10,000 posts (watchdog starts one as its observer is made).
+    alive: list[list[str]] = []
+    real = sitegen.serve.build
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        alive.append([t.name for t in threading.enumerate()])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sitegen.serve, "build", spy)
+    site = three_posts(make_site)
+    before = [t.name for t in threading.enumerate()]
+    serve(site)
+    assert alive[0] == before  # the server started none before its first build
 
 
 def test_the_first_save_after_a_restart_is_previewed_too(

@@ -76,7 +76,9 @@ class DevServer:
         self.site = Site(self.out_dir, config.base_path)
         self.state = self.site.state
         self.httpd: DevHTTPServer | None = None
-        self.watcher = Watcher(self.site_dir, self.state, options.poll)
+        self.watcher: Watcher | None = None
+        """Made once the first build is done: watchdog starts a thread as it makes its
+        observer, and the build may fork its workers only while no other thread runs."""
         self.threads: list[threading.Thread] = []
         self.stopped = threading.Event()
         self.builds = 0
@@ -95,6 +97,7 @@ class DevServer:
         started = time.time_ns()
         # Before any thread starts: the build may fork its workers only while none run.
         self._build()
+        self.watcher = Watcher(self.site_dir, self.state, self.options.poll)
         self.watcher.start()
         if changed_since(self.site_dir, started):
             self.state.changed()  # saved while the first build ran, before the watcher
@@ -111,7 +114,8 @@ class DevServer:
         """Stop watching, let a running build finish, close every connection."""
         self.stopped.set()
         self.state.stop()
-        self.watcher.stop()
+        if self.watcher is not None:
+            self.watcher.stop()
         if self.httpd is not None:
             if self.threads:
                 self.httpd.shutdown()
