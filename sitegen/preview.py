@@ -13,12 +13,9 @@ it shows is known, and its page passes the audit (anything else waits for the bu
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 from collections.abc import Collection
 from pathlib import Path
-
-import jinja2
 
 from . import audit
 from .config import Config
@@ -59,9 +56,7 @@ class Preview:
     def warm(self) -> None:
         """Compile the templates a preview renders with before the save, not after it (a
         tenth of a second; the build compiles them only for pages it makes itself)."""
-        for name in ("post.html", "page.html"):
-            with contextlib.suppress(jinja2.TemplateError):
-                self.plan.templates.env.get_template(name)
+        self.plan.templates.prepare("post.html", "page.html")
 
     def pages(self, paths: Collection[str]) -> list[Made]:
         """The pages of the posts saved at `paths` (absolute); none unless each path is a

@@ -138,7 +138,7 @@ class Plan:
     def pages(self) -> Iterator[Unkeyed]:
         site, chrome = self.site, self.chrome
         for index, post in enumerate(site.posts):
-            make = functools.partial(self._post_page, index)
+            make = functools.partial(self.post_page, index, post)
             yield self._page(output_of(post.url), "post.html", post.source, make)
         for post in site.pages:
             make = functools.partial(self.plain_post_page, post)
@@ -247,9 +247,6 @@ class Plan:
             yield from self._listings(
                 "place", place.name, row.url, entries, paginate=True, place=row
             )
-
-    def _post_page(self, index: int) -> PostPage:
-        return self.post_page(index, self.site.posts[index])
 
     def post_page(self, index: int, post: Post) -> PostPage:
         """The page of the post at `index` of the site's posts, showing `post` (that one,

@@ -6,6 +6,7 @@ helpers here read only their arguments, the site's settings and the input being 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
@@ -78,6 +79,13 @@ class Templates:
         self.env.filters["content"] = self.content
         self.env.filters["dream"] = self.dream
         self.env.filters["money_total"] = lambda total: self.money(total[1], total[0])
+
+    def prepare(self, *templates: str) -> None:
+        """Compile templates now, not at their first page; a missing or broken one is left
+        for that page to report."""
+        for name in templates:
+            with contextlib.suppress(jinja2.TemplateError):
+                self.env.get_template(name)
 
     def render(self, template: str, source: str, page: Page | FeedItem) -> bytes:
         """Render a page input; turn template mistakes into errors naming template and line."""

@@ -132,13 +132,7 @@ class LiveState:
         """
         with self._cond:
             self._cond.wait_for(lambda: self._pending or self.stopping)
-            while not self.stopping:
-                if early and self._paths and not self._unsaved:
-                    break
-                left = self._last_change + quiet - time.monotonic()
-                if left <= 0:
-                    break
-                self._cond.wait(left)
+            self._wait_quiet(quiet, early)
             self._cond.wait_for(lambda: not self._readers or self.stopping)
             self._pending = False
             return not self.stopping
@@ -147,13 +141,20 @@ class LiveState:
         """Wait until `quiet` seconds passed without a change (`next_build` may have
         returned early): the files of a burst of saves join the build about to run."""
         with self._cond:
-            while not self.stopping:
-                left = self._last_change + quiet - time.monotonic()
-                if left <= 0:
-                    break
-                self._cond.wait(left)
+            self._wait_quiet(quiet, early=False)
             self._pending = False
             self._paths, self._unsaved = set(), set()
+
+    def _wait_quiet(self, quiet: float, early: bool) -> None:
+        """Wait, holding the lock's condition, until `quiet` seconds passed without a change
+        (with `early`: or every changed file is known to be saved)."""
+        while not self.stopping:
+            if early and self._paths and not self._unsaved:
+                return
+            left = self._last_change + quiet - time.monotonic()
+            if left <= 0:
+                return
+            self._cond.wait(left)
 
     def take_changes(self) -> frozenset[str] | None:
         """The files changed since the last call (None: not known which), for a build
@@ -162,19 +163,19 @@ class LiveState:
             paths, self._paths, self._unsaved = self._paths, set(), set()
             return None if paths is None else frozenset(paths)
 
-    def show_preview(self, pages: dict[str, bytes]) -> Outcome | None:
-        """Show previewed pages as a new generation while the build runs; None (and
+    def show_preview(self, pages: dict[str, bytes]) -> bool:
+        """Show previewed pages as a new generation while the build runs; False (and
         nothing shown) when a newer save came meanwhile."""
         with self._cond:
             if self._pending or self.stopping:
-                return None
+                return False
             self._generation += 1
             outcome = Outcome(self._generation, frozenset(pages), self._error, preview=True)
             self._history.append(outcome)
             self._previewed = dict(pages)
             self._preview_read = False
             self._cond.notify_all()
-            return outcome
+            return True
 
     def preview_read(self, quiet: float, limit: float) -> None:
         """Wait until a browser has read the preview and what its page asks for (no request
